@@ -1,0 +1,126 @@
+import { mergeAccounts, missingFields, parseAccount, withDefaults, type Account } from '../core/account.js';
+import { findPreset, presetAccount, presetForHost, deriveLogin, PRESETS } from '../core/presets.js';
+import { MailcfgError } from '../core/errors.js';
+import { EXIT } from '../core/exit.js';
+import { formatLines } from '../core/render.js';
+import { saveProfile } from '../io/store.js';
+import type { Prompter } from '../io/prompts.js';
+import {
+  accountFromEnv, accountFromFlags, accountWarnings, loadSaved, passwordLayer, readStdinLine, refuseGoogleOauth, requireComplete,
+  type Ctx,
+} from './context.js';
+import { profileJson } from './profile.js';
+import { runWizard, confirmSummary } from './wizard.js';
+
+export interface SetupOptions extends Record<string, unknown> {
+  passwordStdin?: boolean;
+  clientSecretStdin?: boolean;
+}
+
+interface Deps {
+  prompter?: Prompter;
+}
+
+async function prompterFor(deps: Deps): Promise<Prompter> {
+  if (deps.prompter) return deps.prompter;
+  const { inquirerPrompter } = await import('../io/prompts.js');
+  return inquirerPrompter();
+}
+
+/** When no login was given, presets (and known hosts) derive it from the address. */
+function deriveMissingLogin(a: Account, rule?: 'localpart' | 'address'): Account {
+  if (a.login !== undefined || (a.auth ?? 'password') === 'none') return a;
+  const r = rule ?? presetForHost(a.host)?.login;
+  if (!r) return a;
+  const login = deriveLogin(r, a.email);
+  return login === undefined ? a : { ...a, login };
+}
+
+/** Validate, refuse what cannot work, save, and say so. Shared by init and preset. */
+async function finish(ctx: Ctx, account: Account, p: Prompter | undefined): Promise<number> {
+  const { out } = ctx;
+  const parsed = parseAccount(account);
+  if (!parsed.ok) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValues', issues: parsed.issues });
+  const a = parsed.account;
+  refuseGoogleOauth(a);
+  requireComplete(a);
+  if (p && !(await confirmSummary(p, out, a))) {
+    out.line(out.t('msg.cancelled'));
+    return EXIT.OK;
+  }
+  await saveProfile(ctx.paths.profileFile, a);
+  accountWarnings(ctx, a);
+  if (out.json) out.printJson({ ok: true, saved: true, path: ctx.paths.profileFile, ...profileJson(ctx.profile, a) });
+  else out.success(out.t('msg.saved'));
+  if (p && (await p.confirm({ message: out.t('wiz.offerTest'), default: false }))) {
+    const to = await p.input({ message: out.t('wiz.testTo'), default: a.email });
+    const { testSend } = await import('./send.js');
+    return testSend(ctx, { to: [to] });
+  }
+  return EXIT.OK;
+}
+
+async function layers(ctx: Ctx, opts: SetupOptions) {
+  const saved = loadSaved(ctx) ?? {};
+  const env = accountFromEnv(ctx.env, { includePassword: false });
+  const flags = accountFromFlags(opts);
+  let pw: Account | undefined;
+  if (opts.passwordStdin) pw = passwordLayer(await readStdinLine(ctx.stdin));
+  else if (opts.clientSecretStdin) pw = { oauth2: { clientSecret: await readStdinLine(ctx.stdin) } };
+  return { saved, env, flags, pw };
+}
+
+export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promise<number> {
+  const { saved, env, flags, pw } = await layers(ctx, opts);
+  let account = deriveMissingLogin(mergeAccounts(withDefaults({}), saved, env, flags, pw));
+  let p: Prompter | undefined;
+  if (ctx.interactive) {
+    p = await prompterFor(deps);
+    ctx.out.info(ctx.out.t('wiz.intro', { profile: ctx.profile }));
+    account = await runWizard(p, ctx.out, account);
+  }
+  return finish(ctx, account, p);
+}
+
+export async function preset(ctx: Ctx, id: string, opts: SetupOptions, deps: Deps = {}): Promise<number> {
+  const pr = findPreset(id);
+  if (!pr) {
+    throw new MailcfgError({
+      exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.unknownPreset', params: { id },
+      hintKey: 'err.unknownPreset.hint', hintParams: { ids: PRESETS.map((x) => x.id).join(', ') },
+    });
+  }
+  const { out } = ctx;
+  const { saved, env, flags, pw } = await layers(ctx, opts);
+  const email = flags.email ?? env.email ?? saved.email;
+  // A preset explicitly replaces the saved server fields (and the login it derives); flags and env still win.
+  let account = mergeAccounts(withDefaults({}), saved, presetAccount(pr, email), env, flags, pw);
+  if (!out.json) out.info(`${pr.name}: ${out.t(pr.note)}`);
+  let p: Prompter | undefined;
+  if (ctx.interactive) {
+    const missing = missingFields(account);
+    if (missing.length > 0) {
+      p = await prompterFor(deps);
+      const only = [...missing];
+      if (missing.includes('email') && !only.includes('login')) only.push('login');
+      account = await runWizard(p, out, account, { only, loginRule: pr.login });
+    } else p = await prompterFor(deps);
+  }
+  account = deriveMissingLogin(account, pr.login);
+  if (!out.json) out.info(out.t('msg.presetApplied', { name: pr.name, host: account.host!, port: account.port!, encryption: account.encryption! }));
+  return finish(ctx, account, p);
+}
+
+export async function presetList(ctx: Ctx): Promise<number> {
+  const { out } = ctx;
+  if (out.json) {
+    out.printJson(PRESETS.map((p) => ({ id: p.id, name: p.name, host: p.host, port: p.port, encryption: p.encryption, auth: p.auth, login: p.login, note: out.t(p.note) })));
+    return EXIT.OK;
+  }
+  out.line(out.t('preset.list.header'));
+  out.line(formatLines(PRESETS.map((p) => [
+    `  ${p.id}`,
+    `${p.host}:${p.port}  ${p.encryption}  ${p.auth}  login = ${out.t(p.login === 'localpart' ? 'preset.login.localpart' : 'preset.login.address')}   (${p.name})`,
+  ])));
+  return EXIT.OK;
+}

@@ -1,0 +1,48 @@
+import type { MessageKey } from './messages.js';
+import type { ExitCode } from './exit.js';
+import type { FieldIssue } from './account.js';
+
+export type Params = Record<string, string | number>;
+
+/**
+ * A failure the user should understand. Carries its exit code, a stable code
+ * for `--json`, and catalogue keys (not sentences) so it is rendered in the
+ * user's language at the edge.
+ */
+export class MailcfgError extends Error {
+  readonly exit: ExitCode;
+  readonly code: string;
+  readonly key: MessageKey;
+  readonly params: Params;
+  readonly hintKey: MessageKey | undefined;
+  readonly hintParams: Params;
+  readonly smtpCode: number | null;
+  /** One per invalid field, shown under the sentence. */
+  readonly issues: FieldIssue[];
+
+  constructor(init: {
+    exit: ExitCode;
+    code: string;
+    key: MessageKey;
+    params?: Params;
+    hintKey?: MessageKey;
+    hintParams?: Params;
+    smtpCode?: number | null;
+    issues?: FieldIssue[];
+  }) {
+    super(init.key);
+    this.name = 'MailcfgError';
+    this.exit = init.exit;
+    this.code = init.code;
+    this.key = init.key;
+    this.params = init.params ?? {};
+    this.hintKey = init.hintKey;
+    this.hintParams = init.hintParams ?? init.params ?? {};
+    this.smtpCode = init.smtpCode ?? null;
+    this.issues = init.issues ?? [];
+  }
+}
+
+export function isMailcfgError(e: unknown): e is MailcfgError {
+  return e instanceof MailcfgError;
+}

@@ -1,0 +1,36 @@
+import { FIELDS, getPath, type Account } from './account.js';
+import { t, type Lang, type MessageKey } from './messages.js';
+
+/** A field's value as a person reads it; secrets masked unless revealed. */
+export function displayValue(lang: Lang, key: string, value: unknown, reveal = false): string {
+  if (value === undefined || value === '') return t(lang, 'value.notSet');
+  const spec = FIELDS.find((f) => f.key === key);
+  if (spec?.secret) return reveal ? String(value) : t(lang, 'value.masked');
+  if (typeof value === 'boolean') return t(lang, value ? 'value.yes' : 'value.no');
+  if (key === 'encryption') return `${value} (${t(lang, `enc.${value}` as MessageKey).split(' — ')[0]})`;
+  if (key === 'auth') return t(lang, `auth.${value}` as MessageKey);
+  return String(value);
+}
+
+/** Label/value lines in the seed's order; optional nested fields only when set. */
+export function accountLines(lang: Lang, a: Account, reveal = false): Array<[string, string]> {
+  const lines: Array<[string, string]> = [];
+  const method = a.auth ?? 'password';
+  for (const f of FIELDS) {
+    const v = getPath(a, f.key);
+    if (f.key === 'serverType') {
+      lines.push([t(lang, f.label), 'SMTP']);
+      continue;
+    }
+    if (f.key === 'password' && method !== 'password') continue;
+    if (f.key.startsWith('oauth2.') && method !== 'oauth2') continue;
+    if ((f.key.startsWith('oauth2.') || f.key.startsWith('tls.')) && v === undefined) continue;
+    lines.push([t(lang, f.label), displayValue(lang, f.key, v, reveal)]);
+  }
+  return lines;
+}
+
+export function formatLines(lines: Array<[string, string]>): string {
+  const width = Math.max(...lines.map(([l]) => [...l].length));
+  return lines.map(([l, v]) => `${l}${' '.repeat(width - [...l].length)}  ${v}`).join('\n');
+}

@@ -1,0 +1,40 @@
+import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, chmodSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { MailcfgError } from '../core/errors.js';
+import { EXIT } from '../core/exit.js';
+
+/** mkdir -p with 0700 on every directory we create. */
+export function ensurePrivateDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  } catch (e) {
+    throw ioError('create', dir, e);
+  }
+}
+
+/** Write to a temp file in the same directory, fsync, rename: readers see the old file or the new one. */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+  ensurePrivateDir(dirname(path));
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw ioError('write', path, e);
+  }
+}
+
+export function ioError(action: string, path: string, e: unknown): MailcfgError {
+  const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+  return new MailcfgError({ exit: EXIT.IOERR, code: 'EIO', key: 'err.io', params: { action, path, reason } });
+}

@@ -1,0 +1,91 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { t, type Lang, type MessageKey } from '../core/messages.js';
+import type { MailcfgError } from '../core/errors.js';
+import { fieldSpec, type FieldIssue } from '../core/account.js';
+
+export interface OutputOptions {
+  lang: Lang;
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+/**
+ * Results go to stdout; messages, warnings and transcripts to stderr.
+ * With --json, stdout carries exactly one JSON document.
+ */
+export class Output {
+  readonly lang: Lang;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly c: ChalkInstance;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+
+  constructor(o: OutputOptions) {
+    this.lang = o.lang;
+    this.json = o.json;
+    this.verbose = o.verbose;
+    this.c = new Chalk({ level: o.color && !o.json ? 1 : 0 });
+    this.stdout = o.stdout ?? process.stdout;
+    this.stderr = o.stderr ?? process.stderr;
+  }
+
+  t(key: MessageKey, params?: Record<string, string | number>): string {
+    return t(this.lang, key, params);
+  }
+
+  /** A line of the command's result (suppressed under --json). */
+  line(text = ''): void {
+    if (!this.json) this.stdout.write(text + '\n');
+  }
+
+  info(text: string): void {
+    this.stderr.write(text + '\n');
+  }
+
+  warn(text: string): void {
+    this.stderr.write(this.c.yellow(text) + '\n');
+  }
+
+  success(text: string): void {
+    if (!this.json) this.stdout.write(this.c.green('✔ ') + text + '\n');
+  }
+
+  printJson(doc: unknown): void {
+    this.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  }
+
+  issueLine(i: FieldIssue): string {
+    const spec = fieldSpec(i.field);
+    const label = spec ? `${this.t(spec.label)} (${i.field})` : i.field;
+    if (i.key === 'unknownKey') return `  - ${this.t('err.unknownKey', { key: i.field })}`;
+    return `  - ${label}: ${this.t(i.key, i.params)}`;
+  }
+
+  errorSentence(e: MailcfgError): string {
+    return this.t(e.key, e.params);
+  }
+
+  errorHint(e: MailcfgError): string | undefined {
+    return e.hintKey ? this.t(e.hintKey, e.hintParams) : undefined;
+  }
+
+  /** One plain sentence, the invalid fields, and a hint (stderr). */
+  error(e: MailcfgError): void {
+    this.stderr.write(this.c.red(`mailcfg: ${this.errorSentence(e)}`) + '\n');
+    for (const i of e.issues) this.stderr.write(this.issueLine(i) + '\n');
+    const hint = this.errorHint(e);
+    if (hint) this.stderr.write(`${this.lang === 'pl' ? 'Wskazówka' : 'Hint'}: ${hint}\n`);
+  }
+
+  /** The `error` object of every --json document (SPEC §7). */
+  errorJson(e: MailcfgError | null): null | { code: string; smtpCode: number | null; message: string; hint: string | null } {
+    if (!e) return null;
+    const issues = e.issues.map((i) => this.issueLine(i).trim().replace(/^- /, ''));
+    const message = [this.errorSentence(e), ...issues].join(' ');
+    return { code: e.code, smtpCode: e.smtpCode, message, hint: this.errorHint(e) ?? null };
+  }
+}
