@@ -26,6 +26,18 @@ function scan(argv: string[], name: string): string | undefined {
   return undefined;
 }
 
+const GLOBAL_WITH_VALUE = new Set(['--profile', '--config-dir', '--lang', '--timeout']);
+
+function firstWord(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (a === '--') return args[i + 1];
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 function version(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -60,13 +72,20 @@ export async function main(io: Io): Promise<number> {
   };
 
   const state: RunState = { exitCode: EXIT.OK };
-  const program = buildProgram(lang, version(), makeCtx, state);
-  program.exitOverride().configureOutput({
-    writeOut: (s) => io.stdout.write(s),
-    writeErr: (s) => io.stderr.write(s),
-    outputError: (s, write) => write(`mailcfg: ${s.replace(/^error: /, '')}`),
-  });
+  const program = buildProgram(lang, version(), makeCtx, state, (root) =>
+    root.exitOverride().configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`mailcfg: ${s.replace(/^error: /, '')}`),
+    }),
+  );
 
+  // `show` is the default command; an unknown word must not be taken as its argument.
+  const first = firstWord(args);
+  if (first !== undefined && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
+    io.stderr.write(`mailcfg: ${t(lang, 'err.unknownCommand', { name: first })}\n`);
+    return report(out, { code: 'commander.unknownCommand' });
+  }
   try {
     await program.parseAsync(io.argv);
     return state.exitCode;

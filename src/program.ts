@@ -12,9 +12,11 @@ export interface RunState {
  * Commander definitions only. Each action lazy-imports its command, so
  * `mailcfg --help` and `mailcfg show` load neither inquirer nor nodemailer.
  */
-export function buildProgram(lang: Lang, version: string, makeCtx: MakeCtx, state: RunState): Command {
+export function buildProgram(lang: Lang, version: string, makeCtx: MakeCtx, state: RunState, setup: (root: Command) => void): Command {
   const h = (k: MessageKey) => t(lang, k);
   const program = new Command('mailcfg');
+  // Subcommands inherit output and exit handling only if it is set before they are added.
+  setup(program);
   const titles: Record<string, string> = {
     'Usage:': h('help.title.usage'), 'Options:': h('help.title.options'), 'Commands:': h('help.title.commands'), 'Arguments:': h('help.title.arguments'),
   };

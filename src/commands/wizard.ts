@@ -18,7 +18,7 @@ export interface WizardOptions {
 }
 
 /**
- * The `init` wizard: every field of SPEC §1 in the seed's order, pre-filled
+ * The `init` wizard: every field of SPEC §1 in the order of the original settings tab, pre-filled
  * from `start`, each answer validated by the account schema as it is typed.
  */
 export async function runWizard(p: Prompter, out: Output, start: Account, opts: WizardOptions = {}): Promise<Account> {

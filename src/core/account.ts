@@ -54,7 +54,7 @@ export interface FieldSpec {
   secret?: boolean;
 }
 
-/** Every field, in the seed's order; flags and env names derive from `key`. */
+/** Every field, in the order of the original settings tab; flags and env names derive from `key`. */
 export const FIELDS: readonly FieldSpec[] = [
   { key: 'enabled', kind: 'boolean', label: 'field.enabled', help: 'help.enabled', flag: 'enabled' },
   { key: 'accountName', kind: 'text', label: 'field.accountName', help: 'help.accountName', flag: 'account-name' },

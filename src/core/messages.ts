@@ -1,11 +1,11 @@
 /**
  * The one message catalogue: every sentence a user can see, in English and
- * Polish. Polish uses the seed's own terms (Nazwa konta, Adres zwrotny, …).
+ * Polish. Polish uses the original settings tab's own terms (Nazwa konta, Adres zwrotny, …).
  */
 export type Lang = 'en' | 'pl';
 
 const en = {
-  // field labels (seed order) and help
+  // field labels (in the order of the settings tab) and help
   'field.enabled': 'Enable sending e-mail',
   'field.accountName': 'Account name',
   'field.email': 'Email (outgoing)',
@@ -90,6 +90,7 @@ const en = {
   'err.internal': 'Internal error: {reason}. This is a bug in mailcfg.',
   'err.usage': '{reason}',
   'err.usage.hint': 'See "mailcfg --help".',
+  'err.unknownCommand': 'unknown command \'{name}\'.',
   'err.noStdinPassword': '--password-stdin was given but standard input is empty.',
   'err.googleOauth': 'Google accounts with OAuth2 are not supported (as in the original product).',
   'err.googleOauth.hint': 'Use a 16-letter app password: Google account → Security → 2-Step Verification → App passwords.',
@@ -418,6 +419,7 @@ const pl: Record<MessageKey, string> = {
   'err.internal': 'Błąd wewnętrzny: {reason}. To błąd w mailcfg.',
   'err.usage': '{reason}',
   'err.usage.hint': 'Zob. „mailcfg --help”.',
+  'err.unknownCommand': 'nieznane polecenie „{name}”.',
   'err.noStdinPassword': 'Podano --password-stdin, ale standardowe wejście jest puste.',
   'err.googleOauth': 'Konta Google z autoryzacją OAuth2 nie są obsługiwane (tak jak w oryginalnym produkcie).',
   'err.googleOauth.hint': 'Użyj 16-literowego hasła do aplikacji: konto Google → Bezpieczeństwo → Weryfikacja dwuetapowa → Hasła do aplikacji.',

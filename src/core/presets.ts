@@ -15,7 +15,7 @@ export interface Preset {
   note: MessageKey;
 }
 
-/** The seed's presets (SPEC §3). Data, not code. */
+/** The documented presets (SPEC §3). Data, not code. */
 export const PRESETS: readonly Preset[] = [
   { id: 'wp', name: 'Poczta WP', host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'localpart', domains: ['wp.pl'], note: 'preset.wp.note' },
   {

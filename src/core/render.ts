@@ -12,7 +12,7 @@ export function displayValue(lang: Lang, key: string, value: unknown, reveal = f
   return String(value);
 }
 
-/** Label/value lines in the seed's order; optional nested fields only when set. */
+/** Label/value lines in the order of the original settings tab; optional nested fields only when set. */
 export function accountLines(lang: Lang, a: Account, reveal = false): Array<[string, string]> {
   const lines: Array<[string, string]> = [];
   const method = a.auth ?? 'password';

@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, tempConfig } from '../helpers/cli.js';
+
+const JAN = ['--account-name', 'Comarch DMS', '--email', 'jankowalski@wp.pl', '--display-name', 'Comarch DMS – powiadomienia',
+  '--reply-to', 'jankowalski@wp.pl', '--description', 'Konto do wysyłania powiadomień Comarch DMS'];
+
+function profile(dir: string, name = 'default') {
+  return JSON.parse(readFileSync(join(dir, 'profiles', `${name}.json`), 'utf8'));
+}
+
+describe('--help', () => {
+  it.each([['en', 'Usage:'], ['pl', 'Użycie:']])('exits 0 with empty stderr (%s)', async (lang, title) => {
+    const r = await run(['--help'], { env: { MAILCFG_LANG: lang } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(title);
+    expect(r.stdout).toContain('test-send');
+  });
+
+  it('every command has help in Polish', async () => {
+    for (const cmd of ['init', 'preset', 'verify', 'test-send', 'queue', 'sandbox']) {
+      const r = await run([cmd, '--help', '--lang', 'pl']);
+      expect(r.code, cmd).toBe(0);
+      expect(r.stderr, cmd).toBe('');
+      expect(r.stdout, cmd).toMatch(/Opcje:/);
+    }
+  });
+
+  it('unknown commands and options are usage errors (64)', async () => {
+    const a = await run(['frobnicate']);
+    expect(a.code).toBe(64);
+    const b = await run(['show', '--frobnicate']);
+    expect(b.code).toBe(64);
+    expect(b.stderr).toMatch(/unknown option '--frobnicate'/);
+    expect(b.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
+
+describe('the three documented accounts, with flags', () => {
+  const cases = [
+    { preset: 'wp', email: 'jankowalski@wp.pl', password: 'Konwalia369!', host: 'smtp.wp.pl', port: 587, login: 'jankowalski' },
+    { preset: 'onet', email: 'annanowak@op.pl', password: 'Pierwiosnek479%', host: 'smtp.poczta.onet.pl', port: 465, login: 'annanowak@op.pl' },
+    { preset: 'gmail', email: 'annanowa@gmail.com', password: 'pvli anpr lvvr nrrn', host: 'smtp.gmail.com', port: 465, login: 'annanowa@gmail.com' },
+  ];
+  it.each(cases)('preset $preset saves exactly the documented fields', async (c) => {
+    const dir = tempConfig();
+    const args = ['--config-dir', dir, 'preset', c.preset, ...JAN.slice(0, 2), '--email', c.email, ...JAN.slice(4, 6), '--reply-to', c.email,
+      '--description', 'Konto do wysyłania powiadomień Comarch DMS', '--password-stdin'];
+    const r = await run(args, { input: c.password + '\n' });
+    expect(r.stderr).not.toMatch(/mailcfg: /);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Settings saved');
+    expect(profile(dir)).toEqual({
+      enabled: true, accountName: 'Comarch DMS', email: c.email, displayName: 'Comarch DMS – powiadomienia', replyTo: c.email,
+      description: 'Konto do wysyłania powiadomień Comarch DMS', serverType: 'SMTP', host: c.host, port: c.port, encryption: 'auto',
+      auth: 'password', login: c.login, password: c.password.replace(/ /g, ''),
+    });
+    expect(statSync(join(dir, 'profiles', 'default.json')).mode & 0o777).toBe(0o600);
+  });
+
+  it('says "Zapisano ustawienia" in Polish and init takes plain flags', async () => {
+    const dir = tempConfig();
+    const r = await run(['--config-dir', dir, '--lang', 'pl', 'init', ...JAN, '--host', 'smtp.wp.pl', '--port', '587', '--login', 'jankowalski', '--password-stdin'], { input: 'Konwalia369!\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Zapisano ustawienia');
+    expect(profile(dir).login).toBe('jankowalski');
+  });
+
+  it('env MAILCFG_* fills fields; flags win over env; MAILCFG_PASSWORD is never saved', async () => {
+    const dir = tempConfig();
+    const r = await run(['--config-dir', dir, 'init', '--host', 'smtp.wp.pl'], {
+      env: { MAILCFG_ACCOUNT_NAME: 'Comarch DMS', MAILCFG_EMAIL: 'jankowalski@wp.pl', MAILCFG_HOST: 'smtp.example.pl', MAILCFG_PORT: '465', MAILCFG_LOGIN: 'jankowalski', MAILCFG_PASSWORD: 'Konwalia369!' },
+    });
+    expect(r.code).toBe(78); // the password is missing from what would be saved
+    expect(r.stderr).toContain('password');
+    const ok = await run(['--config-dir', dir, 'init', '--host', 'smtp.wp.pl', '--password-stdin'], {
+      input: 'Konwalia369!\n',
+      env: { MAILCFG_ACCOUNT_NAME: 'Comarch DMS', MAILCFG_EMAIL: 'jankowalski@wp.pl', MAILCFG_HOST: 'smtp.example.pl', MAILCFG_PORT: '465', MAILCFG_LOGIN: 'jankowalski' },
+    });
+    expect(ok.code).toBe(0);
+    expect(profile(dir)).toMatchObject({ host: 'smtp.wp.pl', port: 465, accountName: 'Comarch DMS' });
+  });
+});
+
+describe('non-interactive mode never prompts', () => {
+  it('init with no TTY and nothing given fails at once with 78 and the missing fields', async () => {
+    const dir = tempConfig();
+    const r = await run(['--config-dir', dir, 'init'], { timeoutMs: 10_000 });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('missing: accountName, email, host, port, login, password');
+    expect(r.stderr).toContain('--account-name');
+  });
+
+  it('preset wp in CI lists only what is still missing', async () => {
+    const r = await run(['--config-dir', tempConfig(), 'preset', 'wp', '--email', 'jankowalski@wp.pl'], { env: { CI: 'true' } });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('missing: accountName, password');
+  });
+
+  it('in Polish too', async () => {
+    const r = await run(['--config-dir', tempConfig(), '--lang', 'pl', 'init', '--yes']);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('Konfiguracja jest niepełna; brakuje:');
+  });
+});
+
+describe('bad values: one clear sentence and exit 65', () => {
+  it.each([
+    [['--port', '70000'], /Port \(port\): must be a whole number from 1 to 65535, not 70000/],
+    [['--port', 'abc'], /not abc/],
+    [['--encryption', 'tls'], /did you mean ssl .* or starttls/],
+    [['--encryption', 'quantum'], /must be one of none, ssl, starttls, auto/],
+    [['--email', 'jan@'], /not a valid e-mail address: jan@/],
+    [['--host', 'smtp wp pl'], /not a valid host name/],
+    [['--account-name', 'DMS\r\nBcc: x@y.pl'], /line breaks or NUL/],
+    [['--auth', 'kerberos'], /must be one of password, oauth2, none/],
+  ])('init %j', async (flags, re) => {
+    const dir = tempConfig();
+    const r = await run(['--config-dir', dir, 'init', ...flags]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(re);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(() => statSync(join(dir, 'profiles', 'default.json'))).toThrow();
+  });
+
+  it('Polish sentences for Polish users', async () => {
+    const r = await run(['--config-dir', tempConfig(), '--lang', 'pl', 'init', '--encryption', 'tls']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('chodziło o ssl');
+  });
+
+  it('Gmail with OAuth2 is refused with 78 and the app-password steps', async () => {
+    const r = await run(['--config-dir', tempConfig(), 'preset', 'gmail', '--auth', 'oauth2', '--email', 'annanowa@gmail.com', '--account-name', 'X', '--tenant-id', 't', '--client-id', 'c', '--client-secret-stdin'], { input: 's\n' });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain('Google accounts with OAuth2 are not supported');
+    expect(r.stderr).toContain('App passwords');
+  });
+
+  it('unknown preset → 65 with the list', async () => {
+    const r = await run(['--config-dir', tempConfig(), 'preset', 'yahooo']);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toContain('wp, onet, gmail, office365');
+  });
+});
+
+describe('show, set, get, export, import, reset, path', () => {
+  async function jan(dir: string) {
+    const r = await run(['--config-dir', dir, 'preset', 'wp', ...JAN, '--password-stdin'], { input: 'Konwalia369!\n' });
+    expect(r.code).toBe(0);
+  }
+
+  it('show masks the password; --reveal shows it; --json is one document with passwordSet', async () => {
+    const dir = tempConfig();
+    await jan(dir);
+    const s = await run(['--config-dir', dir, 'show']);
+    expect(s.code).toBe(0);
+    expect(s.stdout).not.toContain('Konwalia369!');
+    expect(s.stdout).toMatch(/Password\s+\*+ \(set\)/);
+    const j = await run(['--config-dir', dir, 'show', '--json']);
+    const doc = JSON.parse(j.stdout);
+    expect(doc).toMatchObject({ host: 'smtp.wp.pl', login: 'jankowalski', passwordSet: true });
+    expect(doc.password).toBeUndefined();
+    expect(j.stdout).not.toContain('Konwalia369!');
+    const rev = await run(['--config-dir', dir, 'show', '--json', '--reveal']);
+    expect(JSON.parse(rev.stdout).password).toBe('Konwalia369!');
+  });
+
+  it('set validates, get prints, set refuses the password in argv', async () => {
+    const dir = tempConfig();
+    await jan(dir);
+    expect((await run(['--config-dir', dir, 'set', 'port', '465'])).code).toBe(0);
+    expect((await run(['--config-dir', dir, 'get', 'port'])).stdout.trim()).toBe('465');
+    const bad = await run(['--config-dir', dir, 'set', 'port', '0']);
+    expect(bad.code).toBe(65);
+    expect((await run(['--config-dir', dir, 'get', 'port'])).stdout.trim()).toBe('465');
+    expect((await run(['--config-dir', dir, 'set', 'tls.caFile', '/etc/ssl/ca.pem'])).code).toBe(0);
+    expect(profile(dir).tls).toEqual({ caFile: '/etc/ssl/ca.pem' });
+    expect((await run(['--config-dir', dir, 'set', 'password', 'x'])).code).toBe(64);
+    expect((await run(['--config-dir', dir, 'set', 'colour', 'x'])).code).toBe(65);
+    expect((await run(['--config-dir', dir, 'get', 'password'])).stdout).not.toContain('Konwalia');
+    const warn = await run(['--config-dir', dir, 'set', 'port', '2525']);
+    expect(warn.stderr).toContain('not one of the usual open ports 25, 465, 587');
+  });
+
+  it('export hides secrets unless asked; import validates before writing and keeps the saved password', async () => {
+    const dir = tempConfig();
+    await jan(dir);
+    const ex = await run(['--config-dir', dir, 'export']);
+    expect(ex.stdout).not.toContain('Konwalia');
+    const data = JSON.parse(ex.stdout);
+    data.host = 'smtp.example.pl';
+    const file = join(dir, 'in.json');
+    writeFileSync(file, JSON.stringify(data));
+    expect((await run(['--config-dir', dir, 'import', file])).code).toBe(0);
+    expect(profile(dir)).toMatchObject({ host: 'smtp.example.pl', password: 'Konwalia369!' });
+    const before = readFileSync(join(dir, 'profiles', 'default.json'), 'utf8');
+    const bad = await run(['--config-dir', dir, 'import', '-'], { input: JSON.stringify({ ...data, port: 'x', email: 'nope' }) });
+    expect(bad.code).toBe(65);
+    expect(bad.stderr).toContain('Port (port)');
+    expect(bad.stderr).toContain('Email (outgoing) (email)');
+    const broken = await run(['--config-dir', dir, 'import', '-'], { input: '{"host":' });
+    expect(broken.code).toBe(65);
+    expect(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8')).toBe(before);
+    const withSecrets = await run(['--config-dir', dir, 'export', '--with-secrets']);
+    expect(JSON.parse(withSecrets.stdout).password).toBe('Konwalia369!');
+  });
+
+  it('a corrupt profile → 74 with its path, never overwritten', async () => {
+    const dir = tempConfig();
+    mkdirSync(join(dir, 'profiles'), { recursive: true });
+    const file = join(dir, 'profiles', 'default.json');
+    writeFileSync(file, '{"host": "smtp.wp.pl", oops');
+    for (const args of [['show'], ['set', 'port', '587'], ['init', '--yes'], ['preset', 'wp']]) {
+      const r = await run(['--config-dir', dir, ...args]);
+      expect(r.code, args.join(' ')).toBe(74);
+      expect(r.stderr).toContain(file);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('{"host": "smtp.wp.pl", oops');
+    const j = await run(['--config-dir', dir, 'show', '--json']);
+    expect(JSON.parse(j.stdout).error.code).toBe('ECORRUPT');
+  });
+
+  it('profiles are separate; reset needs --yes without a terminal', async () => {
+    const dir = tempConfig();
+    await jan(dir);
+    const other = await run(['--config-dir', dir, '--profile', 'onet', 'show', '--json']);
+    expect(JSON.parse(other.stdout).exists).toBe(false);
+    expect((await run(['--config-dir', dir, 'reset'])).code).toBe(64);
+    const r = await run(['--config-dir', dir, 'reset', '--yes']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse((await run(['--config-dir', dir, 'show', '--json'])).stdout).exists).toBe(false);
+  });
+
+  it('path and MAILCFG_CONFIG_DIR / XDG_CONFIG_HOME', async () => {
+    const dir = tempConfig();
+    const a = JSON.parse((await run(['path', '--json'], { env: { MAILCFG_CONFIG_DIR: dir, MAILCFG_PROFILE: 'p1' } })).stdout);
+    expect(a).toMatchObject({ configDir: dir, profile: 'p1', profileFile: join(dir, 'profiles', 'p1.json') });
+    const b = JSON.parse((await run(['path', '--json'], { env: { XDG_CONFIG_HOME: dir } })).stdout);
+    expect(b.configDir).toBe(join(dir, 'mailcfg'));
+  });
+});
