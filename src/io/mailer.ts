@@ -153,15 +153,18 @@ export class Session {
       o.onStage?.('connecting');
       // In auto mode a plain attempt waits a short while for the greeting: silence means implicit TLS.
       const probing = o.encryption === 'auto' && attempt === 0;
+      const greetingTimeout = probing && mode === 'plain' ? Math.min(o.timeoutMs, 8000) : o.timeoutMs;
       conn = new SMTPConnection({
         host: o.host,
         port: o.port,
         secure: mode === 'ssl',
         ignoreTLS: o.encryption === 'none',
         tls: { ca, rejectUnauthorized: !o.insecure, minVersion: 'TLSv1.2', servername: undefined },
-        connectionTimeout: o.timeoutMs,
-        greetingTimeout: probing && mode === 'plain' ? Math.min(o.timeoutMs, 8000) : o.timeoutMs,
-        socketTimeout: o.timeoutMs,
+        greetingTimeout,
+        // nodemailer bounds the whole setup (TCP, TLS, greeting) by connectionTimeout: leave room for the greeting,
+        // so a silent server is reported as such and not as an unreachable one.
+        connectionTimeout: o.timeoutMs + greetingTimeout,
+        socketTimeout: o.timeoutMs + 1000, // the phase timers above fire first and say which phase stalled
         logger: transcriptLogger(transcript),
         debug: true,
       } as ConstructorParameters<typeof SMTPConnection>[0]) as Conn;
@@ -243,7 +246,8 @@ export class Session {
   async send(envelope: { from: string; to: string[] }, raw: Buffer): Promise<SendResult> {
     this.o.onStage?.('sending');
     return new Promise<SendResult>((resolve, reject) => {
-      this.conn.send(envelope, raw, (err, info) => {
+      // SIZE= lets the server refuse an oversized message before any byte of it is sent.
+      this.conn.send({ ...envelope, size: raw.length } as typeof envelope, raw, (err, info) => {
         if (err) return reject(diagnose(failureOf(err as NodemailerError, 'send', this.o)));
         const i = info as unknown as { accepted: string[]; rejected: string[]; rejectedErrors?: Error[]; response: string };
         resolve({

@@ -36,6 +36,9 @@ export interface TestServerOptions {
   onXOAuth2?: (username: string, token: string) => boolean;
   tls?: Pem;
   size?: number;
+  authMethods?: string[];
+  /** Delay before answering DATA, in ms (a slow server). */
+  dataDelayMs?: number;
 }
 
 let certsPromise: Promise<{ ca: Pem; server: Pem; caFile: string; dir: string }> | undefined;
@@ -79,7 +82,7 @@ export async function startServer(o: TestServerOptions = {}): Promise<TestServer
     key: (o.tls ?? tls).key,
     cert: (o.tls ?? tls).cert,
     disabledCommands: disabled,
-    authMethods: ['PLAIN', 'LOGIN', 'XOAUTH2'],
+    authMethods: o.authMethods ?? ['PLAIN', 'LOGIN', 'XOAUTH2'],
     allowInsecureAuth: !!o.insecureAuth,
     hideSTARTTLS: o.starttls === false,
     size: o.size,
@@ -111,7 +114,8 @@ export async function startServer(o: TestServerOptions = {}): Promise<TestServer
           conn?._socket.destroy();
         }
       });
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (o.dataDelayMs) await new Promise((r) => setTimeout(r, o.dataDelayMs));
         if (o.dataError) return cb(err(o.dataError));
         received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
         cb(null, 'OK queued as test');
