@@ -48,7 +48,8 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
   const q = new Queue(ctx.paths.queueDir);
   q.recoverStale();
   const now = new Date();
-  const todo = q.list().filter((e) => !e.sending && (opts.only ? e.id === opts.only : opts.due ? isDue(e, now) : isPending(e)));
+  const wanted = (e: QueueEntry) => (opts.due ? isDue(e, now) : isPending(e));
+  const todo = q.list().filter((e) => !e.sending && wanted(e) && (!opts.only || e.id === opts.only));
   const results = { sent: 0, deferred: 0, failed: 0 };
   const items: Array<ReturnType<typeof entryJson> & { error: unknown }> = [];
   let worst: MailcfgError | null = null;
@@ -58,6 +59,11 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
     for (const listed of todo) {
       const entry = q.claim(listed.id);
       if (!entry) continue;
+      // The list is a snapshot: another process may have sent it since. Only the claimed state counts.
+      if (!wanted(entry)) {
+        q.unclaim(entry.id);
+        continue;
+      }
       if (!session || !session.usable) {
         try {
           session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));

@@ -133,6 +133,15 @@ export class Queue {
     return this.readEntry(this.claimPath(id));
   }
 
+  /** Give a claimed message back unchanged. */
+  unclaim(id: string): void {
+    try {
+      renameSync(this.claimPath(id), this.json(id));
+    } catch (e) {
+      throw ioError('release', this.claimPath(id), e);
+    }
+  }
+
   /** Write the new state, then drop the claim. */
   release(entry: QueueEntry): void {
     writeFileAtomic(this.json(entry.id), JSON.stringify(entry, null, 2));

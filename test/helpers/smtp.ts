@@ -88,7 +88,7 @@ export async function startServer(o: TestServerOptions = {}): Promise<TestServer
     size: o.size,
     logger: commandLogger(commands) as SMTPServerOptions['logger'],
     onAuth(auth, _session, cb) {
-      authAttempts.push({ method: auth.method, username: auth.username ?? '', password: auth.password, accessToken: auth.accessToken });
+      authAttempts.push({ method: auth.method, username: auth.username ?? '', password: auth.password ?? undefined, accessToken: auth.accessToken ?? undefined });
       if (o.authError) return cb(err(o.authError));
       if (auth.method === 'XOAUTH2') {
         const ok = o.onXOAuth2 ? o.onXOAuth2(auth.username ?? '', auth.accessToken ?? '') : false;
