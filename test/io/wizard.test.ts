@@ -1,0 +1,153 @@
+import { screen } from '@inquirer/testing/vitest';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { main } from '../../src/cli.js';
+import { tempConfig } from '../helpers/cli.js';
+
+/** Runs the real CLI entry with a terminal on stdin (prompts are driven through @inquirer/testing's screen). */
+function start(args: string[], env: Record<string, string> = {}) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const stdin = Object.assign(new PassThrough(), { isTTY: true });
+  const done = main({ argv: ['node', 'mailcfg', ...args], env: { LANG: 'C', ...env }, stdin, stdout, stderr });
+  return { done, out: () => out, err: () => err };
+}
+
+/** Wait until the screen shows `re` (prompts appear asynchronously: lazy imports, validation). */
+async function see(re: RegExp | string) {
+  const ok = () => (typeof re === 'string' ? screen.getScreen().includes(re) : re.test(screen.getScreen()));
+  for (let i = 0; i < 150 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(screen.getScreen()).toMatch(re);
+}
+
+async function answer(text: string | null, expectPrompt: RegExp) {
+  await see(expectPrompt);
+  if (text) screen.type(text);
+  screen.keypress('enter');
+  await new Promise((r) => setTimeout(r, 10));
+}
+
+describe('init wizard (real prompts, scripted keys)', () => {
+  it('Jan Kowalski fills every field in the documented order, in Polish', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, '--lang', 'pl', 'init']);
+    await answer(null, /Włącz wysyłanie wiadomości email/);
+    await answer('Comarch DMS', /Nazwa konta/);
+    await answer('jankowalski@wp.pl', /Email \(wychodzący\)/);
+    await answer('Comarch DMS – powiadomienia', /Nazwa wyświetlana/);
+    await answer('jankowalski@wp.pl', /Adres zwrotny/);
+    await answer('Konto do wysyłania powiadomień Comarch DMS', /Opis/);
+    await answer('smtp.wp.pl', /Nazwa serwera/);
+    await see(/Port[\s\S]*587[\s\S]*465[\s\S]*25[\s\S]*inny/);
+    await answer(null, /Port/);
+    await see('automatyczne — SSL/TLS na 465, STARTTLS na innych');
+    await answer(null, /Metoda szyfrowania/);
+    await answer(null, /Metoda uwierzytelniania/);
+    await see(/Login.*jankowalski/); // WP rule: the part before @
+    await answer(null, /Login/);
+    await see(/Hasło/);
+    screen.type('Konwalia369!');
+    expect(screen.getScreen()).not.toContain('Konwalia369!');
+    screen.keypress('enter');
+    await answer(null, /Zapisać te ustawienia\?/);
+    expect(run.err()).toMatch(/Podsumowanie[\s\S]*Nazwa serwera\s+smtp\.wp\.pl/);
+    await answer(null, /Wysłać teraz testową wiadomość email\?/);
+    expect(await run.done).toBe(0);
+    expect(run.out()).toContain('Zapisano ustawienia');
+    expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toEqual({
+      enabled: true, accountName: 'Comarch DMS', email: 'jankowalski@wp.pl', displayName: 'Comarch DMS – powiadomienia',
+      replyTo: 'jankowalski@wp.pl', description: 'Konto do wysyłania powiadomień Comarch DMS', serverType: 'SMTP',
+      host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'jankowalski', password: 'Konwalia369!',
+    });
+  });
+
+  it('validates inline: a bad address and an out-of-range port are explained, then accepted when fixed', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, 'init', '--account-name', 'Comarch DMS', '--host', 'smtp.gmail.com']);
+    await answer(null, /Enable sending e-mail/);
+    await answer(null, /Account name.*Comarch DMS/);
+    screen.type('annanowa@');
+    screen.keypress('enter');
+    await see('is not a valid e-mail address: annanowa@');
+    screen.type('gmail.com');
+    screen.keypress('enter');
+    await answer('Comarch DMS – powiadomienia', /Display name/);
+    await answer('', /Reply-to address/);
+    await answer('', /Description/);
+    await answer(null, /Server name.*smtp\.gmail\.com/);
+    await see(/Port/);
+    screen.keypress('down');
+    screen.keypress('down');
+    screen.keypress('down'); // other…
+    await answer(null, /Port/);
+    screen.type('70000');
+    screen.keypress('enter');
+    await see('must be a whole number from 1 to 65535, not 70000');
+    for (let i = 0; i < 5; i++) screen.keypress('backspace');
+    screen.type('465');
+    screen.keypress('enter');
+    await answer(null, /Encryption method/);
+    await see(/Authentication method/);
+    expect(screen.getScreen()).not.toContain('OAuth2 (Microsoft 365)'); // Google: no OAuth2 offered
+    await answer(null, /Authentication method/);
+    await answer(null, /Login.*annanowa@gmail\.com/);
+    await see(/Password/);
+    screen.type('Lawenda458!');
+    screen.keypress('enter');
+    await see('16-letter app password');
+    for (let i = 0; i < 11; i++) screen.keypress('backspace');
+    screen.type('pvli anpr lvvr nrrn');
+    screen.keypress('enter');
+    await answer(null, /Save these settings\?/);
+    await answer(null, /Send a test message now\?/);
+    expect(await run.done).toBe(0);
+    expect(run.err()).toContain('Google OAuth2 is not supported');
+    const saved = JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'));
+    expect(saved).toMatchObject({ email: 'annanowa@gmail.com', port: 465, login: 'annanowa@gmail.com', password: 'pvlianprlvvrnrrn' });
+    expect(saved.replyTo).toBeUndefined();
+  });
+
+  it('preset asks only what is missing', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, 'preset', 'onet', '--account-name', 'Comarch DMS']);
+    await answer('annanowak@op.pl', /Email \(outgoing\)/);
+    await answer(null, /Login.*annanowak@op\.pl/);
+    await answer('Pierwiosnek479%', /Password/);
+    await answer(null, /Save these settings\?/);
+    await answer(null, /Send a test message now\?/);
+    expect(await run.done).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toMatchObject({
+      host: 'smtp.poczta.onet.pl', port: 465, login: 'annanowak@op.pl', password: 'Pierwiosnek479%',
+    });
+  });
+
+  it('Ctrl-C → exit 130 and nothing written', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, 'init']);
+    await answer(null, /Enable sending e-mail/);
+    await see(/Account name/);
+    screen.type('Comarch');
+    screen.keypress({ name: 'c', ctrl: true });
+    expect(await run.done).toBe(130);
+    expect(run.err()).toContain('Interrupted; nothing was saved.');
+    expect(existsSync(join(dir, 'profiles'))).toBe(false);
+  });
+
+  it('answering "no" to the summary saves nothing', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, 'preset', 'wp', '--account-name', 'A', '--email', 'jankowalski@wp.pl']);
+    await answer('Konwalia369!', /Password/);
+    await see(/Save these settings\?/);
+    screen.type('n');
+    await answer(null, /Save these settings\?/);
+    expect(await run.done).toBe(0);
+    expect(run.out()).toContain('Not saved.');
+    expect(existsSync(join(dir, 'profiles', 'default.json'))).toBe(false);
+  });
+});
