@@ -132,6 +132,14 @@ export function buildProgram(lang: Lang, version: string, makeCtx: MakeCtx, stat
   configure(queue.command('clear').description(h('help.cmd.queueClear')))
     .action(run(async (ctx) => (await import('./commands/queue.js')).clear(ctx)));
 
+  const oauth = sub('oauth', 'help.cmd.oauth');
+  configure(oauth.command('login').description(h('help.cmd.oauthLogin')))
+    .option('--tenant-id <id>', h('help.opt.tenantId'))
+    .option('--client-id <id>', h('help.opt.clientId'))
+    .option('--authority <url>', h('help.opt.authority'))
+    .option('--ca-file <file>', h('help.opt.caFile'))
+    .action(run(async (ctx, cmd) => (await import('./commands/oauth.js')).oauthLogin(ctx, cmd.opts())));
+
   sub('sandbox', 'help.cmd.sandbox')
     .option('--port <port>', h('help.opt.port.sandbox'))
     .option('--dir <dir>', h('help.opt.dir'))

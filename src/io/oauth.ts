@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
 import type { Account } from '../core/account.js';
 import {
   APP_SCOPE, DEFAULT_AUTHORITY, DELEGATED_SCOPE, EXPIRY_MARGIN_MS, deviceCodeUrl, diagnoseTokenError, tokenUrl, type TokenErrorBody,
@@ -12,30 +14,37 @@ interface TokenResponse extends TokenErrorBody {
   expires_in?: number;
 }
 
-async function post(ctx: Ctx, url: string, form: Record<string, string>): Promise<{ status: number; body: TokenResponse & Record<string, unknown> }> {
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams(form).toString(),
-      signal: AbortSignal.timeout(ctx.timeoutMs),
+/** POST a form to the identity platform. Extra trusted CAs (tls.caFile) apply here as for SMTP. */
+async function post(ctx: Ctx, url: string, form: Record<string, string>, caFile?: string): Promise<{ status: number; body: TokenResponse & Record<string, unknown> }> {
+  const { request } = await import('node:https');
+  const ca = caFile ? [...rootCertificates, readFileSync(caFile, 'utf8')] : undefined;
+  const payload = new URLSearchParams(form).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST', ca, timeout: ctx.timeoutMs,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'content-length': Buffer.byteLength(payload) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let body: TokenResponse & Record<string, unknown>;
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as TokenResponse & Record<string, unknown>;
+        } catch {
+          body = { error: `HTTP ${res.statusCode}` };
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
     });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new MailcfgError({
-      exit: EXIT.UNAVAILABLE, code: 'EOAUTH2', key: 'oauth.unreachable',
-      params: { url: new URL(url).origin, reason: cause?.code ?? cause?.message ?? (e as Error).message },
-      hintKey: 'oauth.unreachable.hint',
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      reject(new MailcfgError({
+        exit: EXIT.UNAVAILABLE, code: 'EOAUTH2', key: 'oauth.unreachable',
+        params: { url: new URL(url).origin, reason: e.code ?? e.message }, hintKey: 'oauth.unreachable.hint',
+      }));
     });
-  }
-  let body: TokenResponse & Record<string, unknown>;
-  try {
-    body = (await res.json()) as TokenResponse & Record<string, unknown>;
-  } catch {
-    body = { error: `HTTP ${res.status}` };
-  }
-  return { status: res.status, body };
+    req.end(payload);
+  });
 }
 
 interface Cached {
@@ -61,7 +70,7 @@ export function tokenSource(ctx: Ctx, a: Account): (renew: boolean) => Promise<s
     const form: Record<string, string> = o.clientSecret
       ? { grant_type: 'client_credentials', client_id: o.clientId!, client_secret: o.clientSecret, scope: APP_SCOPE }
       : { grant_type: 'refresh_token', client_id: o.clientId!, refresh_token: refreshToken ?? '', scope: DELEGATED_SCOPE };
-    const { status, body } = await post(ctx, tokenUrl(authority, o.tenantId!), form);
+    const { status, body } = await post(ctx, tokenUrl(authority, o.tenantId!), form, a.tls?.caFile);
     if (status !== 200 || !body.access_token) throw diagnoseTokenError(status, body);
     cache.set(key, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 });
     if (!o.clientSecret && body.refresh_token && body.refresh_token !== refreshToken) {
@@ -88,8 +97,8 @@ export interface DeviceCode {
   deviceCode: string;
 }
 
-export async function startDeviceCode(ctx: Ctx, authority: string, tenant: string, clientId: string): Promise<DeviceCode> {
-  const { status, body } = await post(ctx, deviceCodeUrl(authority, tenant), { client_id: clientId, scope: DELEGATED_SCOPE });
+export async function startDeviceCode(ctx: Ctx, authority: string, tenant: string, clientId: string, caFile?: string): Promise<DeviceCode> {
+  const { status, body } = await post(ctx, deviceCodeUrl(authority, tenant), { client_id: clientId, scope: DELEGATED_SCOPE }, caFile);
   if (status !== 200 || typeof body.device_code !== 'string') throw diagnoseTokenError(status, body);
   return {
     deviceCode: body.device_code,
@@ -101,14 +110,15 @@ export async function startDeviceCode(ctx: Ctx, authority: string, tenant: strin
 }
 
 /** Poll until the person finishes signing in; returns the refresh token. */
-export async function pollDeviceCode(ctx: Ctx, authority: string, tenant: string, clientId: string, dc: DeviceCode, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<string> {
+export async function pollDeviceCode(ctx: Ctx, authority: string, tenant: string, clientId: string, dc: DeviceCode, caFile?: string): Promise<string> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const deadline = Date.now() + dc.expiresIn * 1000;
   let interval = dc.interval;
   while (Date.now() < deadline) {
     await sleep(interval * 1000);
     const { status, body } = await post(ctx, tokenUrl(authority, tenant), {
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: clientId, device_code: dc.deviceCode,
-    });
+    }, caFile);
     if (status === 200 && body.refresh_token) return body.refresh_token;
     if (body.error === 'authorization_pending') continue;
     if (body.error === 'slow_down') {
