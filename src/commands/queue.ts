@@ -55,6 +55,7 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
   let worst: MailcfgError | null = null;
   const spin = await progress(out, a.host!, a.port!);
   let session: Session | undefined;
+  let needsReset = false;
   try {
     for (const listed of todo) {
       const entry = q.claim(listed.id);
@@ -64,6 +65,7 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
         q.unclaim(entry.id);
         continue;
       }
+      if (session && session.usable && needsReset) await session.reset();
       if (!session || !session.usable) {
         try {
           session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
@@ -77,8 +79,10 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
           worst = e;
           break;
         }
-      } else await session.reset();
+      }
       const d = await deliver(q, session, entry, out);
+      // After a refused transaction RSET clears the server's state; after a completed one MAIL FROM may follow at once.
+      needsReset = !!d.error;
       results[d.entry.status as 'sent' | 'deferred' | 'failed']++;
       items.push({ ...entryJson(d.entry), error: out.errorJson(d.error) });
       if (d.error) {

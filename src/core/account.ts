@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { MessageKey } from './messages.js';
@@ -43,64 +43,27 @@ export interface Account {
   tls?: TlsSettings;
 }
 
-type Kind = 'boolean' | 'text' | 'email' | 'host' | 'port' | 'encryption' | 'auth' | 'secret' | 'serverType' | 'url';
-
-export interface FieldSpec {
-  key: string; // dotted for nested
-  kind: Kind;
-  label: MessageKey;
-  help?: MessageKey;
-  flag?: string; // commander long flag name without "--"
-  secret?: boolean;
-}
-
-/** Every field, in the order of the original settings tab; flags and env names derive from `key`. */
-export const FIELDS: readonly FieldSpec[] = [
-  { key: 'enabled', kind: 'boolean', label: 'field.enabled', help: 'help.enabled', flag: 'enabled' },
-  { key: 'accountName', kind: 'text', label: 'field.accountName', help: 'help.accountName', flag: 'account-name' },
-  { key: 'email', kind: 'email', label: 'field.email', help: 'help.email', flag: 'email' },
-  { key: 'displayName', kind: 'text', label: 'field.displayName', help: 'help.displayName', flag: 'display-name' },
-  { key: 'replyTo', kind: 'email', label: 'field.replyTo', help: 'help.replyTo', flag: 'reply-to' },
-  { key: 'description', kind: 'text', label: 'field.description', help: 'help.description', flag: 'description' },
-  { key: 'serverType', kind: 'serverType', label: 'field.serverType' },
-  { key: 'host', kind: 'host', label: 'field.host', help: 'help.host', flag: 'host' },
-  { key: 'port', kind: 'port', label: 'field.port', help: 'help.port', flag: 'port' },
-  { key: 'encryption', kind: 'encryption', label: 'field.encryption', flag: 'encryption' },
-  { key: 'auth', kind: 'auth', label: 'field.auth', flag: 'auth' },
-  { key: 'login', kind: 'text', label: 'field.login', help: 'help.login', flag: 'login' },
-  { key: 'password', kind: 'secret', label: 'field.password', secret: true },
-  { key: 'oauth2.tenantId', kind: 'text', label: 'field.oauth2.tenantId', flag: 'tenant-id' },
-  { key: 'oauth2.clientId', kind: 'text', label: 'field.oauth2.clientId', flag: 'client-id' },
-  { key: 'oauth2.clientSecret', kind: 'secret', label: 'field.oauth2.clientSecret', secret: true },
-  { key: 'oauth2.refreshToken', kind: 'secret', label: 'field.oauth2.refreshToken', secret: true },
-  { key: 'oauth2.authority', kind: 'url', label: 'field.oauth2.authority', flag: 'authority' },
-  { key: 'tls.caFile', kind: 'text', label: 'field.tls.caFile', flag: 'ca-file' },
-  { key: 'tls.insecure', kind: 'boolean', label: 'field.tls.insecure', flag: 'insecure-tls' },
-];
-
-export const FIELD_KEYS = FIELDS.map((f) => f.key);
-export const SECRET_KEYS = FIELDS.filter((f) => f.secret).map((f) => f.key);
-
-export function fieldSpec(key: string): FieldSpec | undefined {
-  return FIELDS.find((f) => f.key === key);
-}
-
-/** `tls.caFile` → `MAILCFG_TLS_CA_FILE`, `replyTo` → `MAILCFG_REPLY_TO`. */
-export function envName(key: string): string {
-  return 'MAILCFG_' + key.replace(/\./g, '_').replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
+export { FIELDS, FIELD_KEYS, SECRET_KEYS, fieldSpec, envName, type FieldSpec } from './fields.js';
+import { fieldSpec, FIELD_KEYS, SECRET_KEYS, type Kind } from './fields.js';
 
 // ---------------------------------------------------------------- values
 
 const CONTROL = /[\r\n\0]/;
 
-function issue(ctx: z.RefinementCtx, key: MessageKey, value?: unknown): typeof z.NEVER {
-  ctx.addIssue({ code: 'custom', message: key, params: { value: value === undefined ? '' : String(value) } });
-  return z.NEVER;
+type Ctx = { issues: unknown[] };
+
+function issue(ctx: Ctx, key: MessageKey, value?: unknown): never {
+  ctx.issues.push({ code: 'custom', message: key, input: value, params: { value: value === undefined ? '' : String(value) } });
+  return z.NEVER as never;
+}
+
+/** A field parser: raw value in, normalised value out, or a catalogue key as the issue. */
+function field<T>(fn: (v: unknown, ctx: Ctx) => T) {
+  return z.pipe(z.unknown(), z.transform((v: unknown, ctx) => fn(v, ctx as unknown as Ctx)));
 }
 
 function text(kind: 'text' | 'secret') {
-  return z.unknown().transform((v, ctx): string => {
+  return field((v, ctx): string => {
     if (typeof v === 'number') v = String(v);
     if (typeof v !== 'string') return issue(ctx, 'invalid.text');
     if (CONTROL.test(v)) return issue(ctx, 'invalid.control');
@@ -118,7 +81,7 @@ export function parseBoolean(v: unknown): boolean | undefined {
   return undefined;
 }
 
-const bool = z.unknown().transform((v, ctx): boolean => parseBoolean(v) ?? issue(ctx, 'invalid.boolean', v));
+const bool = field((v, ctx): boolean => parseBoolean(v) ?? issue(ctx, 'invalid.boolean', v));
 
 /** Domain → ASCII (punycode) if it is a syntactically valid DNS name, else undefined. */
 function asciiDomain(domain: string, needDot: boolean): string | undefined {
@@ -147,7 +110,7 @@ export function isMailbox(address: string): boolean {
   return asciiDomain(domain, true) !== undefined;
 }
 
-const email = z.unknown().transform((v, ctx): string => {
+const email = field((v, ctx): string => {
   if (typeof v !== 'string') return issue(ctx, 'invalid.text');
   if (CONTROL.test(v)) return issue(ctx, 'invalid.control');
   const s = v.trim();
@@ -160,14 +123,14 @@ export function isHost(host: string): boolean {
   return asciiDomain(host, false) !== undefined;
 }
 
-const host = z.unknown().transform((v, ctx): string => {
+const host = field((v, ctx): string => {
   if (typeof v !== 'string') return issue(ctx, 'invalid.text');
   if (CONTROL.test(v)) return issue(ctx, 'invalid.control');
   const s = v.trim();
   return isHost(s) ? s : issue(ctx, 'invalid.host', s);
 });
 
-const port = z.unknown().transform((v, ctx): number => {
+const port = field((v, ctx): number => {
   const s = typeof v === 'number' ? String(v) : typeof v === 'string' ? v.trim() : '';
   if (!/^\d{1,5}$/.test(s)) return issue(ctx, 'invalid.port', v);
   const n = Number(s);
@@ -180,7 +143,7 @@ const ENCRYPTION_ALIASES: Record<string, Encryption> = {
   starttls: 'starttls',
   auto: 'auto', automatic: 'auto', automatyczne: 'auto', automatycznie: 'auto',
 };
-const encryption = z.unknown().transform((v, ctx): Encryption => {
+const encryption = field((v, ctx): Encryption => {
   const s = String(v).trim().toLowerCase();
   if (s === 'tls') return issue(ctx, 'invalid.encryptionTls');
   return ENCRYPTION_ALIASES[s] ?? issue(ctx, 'invalid.encryption', v);
@@ -191,30 +154,26 @@ const AUTH_ALIASES: Record<string, AuthMethod> = {
   oauth2: 'oauth2', oauth: 'oauth2', xoauth2: 'oauth2',
   none: 'none', brak: 'none',
 };
-const auth = z.unknown().transform((v, ctx): AuthMethod => AUTH_ALIASES[String(v).trim().toLowerCase()] ?? issue(ctx, 'invalid.auth', v));
+const auth = field((v, ctx): AuthMethod => AUTH_ALIASES[String(v).trim().toLowerCase()] ?? issue(ctx, 'invalid.auth', v));
 
-const serverType = z.unknown().transform((v, ctx): 'SMTP' => (String(v).trim().toUpperCase() === 'SMTP' ? 'SMTP' : issue(ctx, 'invalid.serverType')));
+const serverType = field((v, ctx): 'SMTP' => (String(v).trim().toUpperCase() === 'SMTP' ? 'SMTP' : issue(ctx, 'invalid.serverType')));
 
-const url = z.unknown().transform((v, ctx): string => {
+const url = field((v, ctx): string => {
   const s = String(v).trim();
   if (CONTROL.test(s)) return issue(ctx, 'invalid.control');
   return /^https:\/\/[^\s/]+/.test(s) ? s.replace(/\/+$/, '') : issue(ctx, 'invalid.url', s);
 });
 
-const KIND_SCHEMA: Record<Kind, z.ZodType> = {
+const KIND_SCHEMA: Record<Kind, z.ZodMiniType> = {
   boolean: bool, text: text('text'), secret: text('secret'), email, host, port, encryption, auth, serverType, url,
 };
 
-export function fieldSchema(key: string): z.ZodType | undefined {
-  const spec = fieldSpec(key);
-  return spec ? KIND_SCHEMA[spec.kind] : undefined;
-}
-
 /** Empty strings mean "not set": optional fields can be cleared with "". */
-const opt = (s: z.ZodType) => z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const opt = (s: z.ZodMiniType) =>
+  z.optional(z.pipe(z.transform((v: unknown): unknown => (v === '' || v === null ? undefined : v)), z.optional(s) as z.ZodMiniType));
 
-export const accountSchema = z
-  .object({
+export const accountSchema = z.pipe(
+  z.strictObject({
     enabled: opt(bool),
     accountName: opt(text('text')),
     email: opt(email),
@@ -238,9 +197,9 @@ export const accountSchema = z
       }),
     ),
     tls: opt(z.strictObject({ caFile: opt(text('text')), insecure: opt(bool) })),
-  })
-  .strict()
-  .transform((a) => normalizeAccount(stripUndefined(a) as Account));
+  }),
+  z.transform((a) => normalizeAccount(stripUndefined(a as Record<string, unknown>) as Account)),
+);
 
 export function isGoogleHost(h: string | undefined): boolean {
   return !!h && /(^|\.)(gmail|googlemail|google)\.com$/i.test(h.replace(/\.$/, ''));
@@ -279,7 +238,7 @@ export type ParseResult = { ok: true; account: Account } | { ok: false; issues: 
 
 export function parseAccount(input: unknown): ParseResult {
   const r = accountSchema.safeParse(input);
-  if (r.success) return { ok: true, account: r.data };
+  if (r.success) return { ok: true, account: r.data as Account };
   const issues: FieldIssue[] = [];
   for (const i of r.error.issues) {
     if (i.code === 'unrecognized_keys') {

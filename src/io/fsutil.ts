@@ -15,15 +15,20 @@ export function ensurePrivateDir(dir: string): void {
   }
 }
 
-/** Write to a temp file in the same directory, fsync, rename: readers see the old file or the new one. */
-export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): void {
+/**
+ * Write to a temp file in the same directory and rename: readers see the old
+ * file or the new one. `durable` also fsyncs first, for data that must survive
+ * a power cut (a newly queued message); a state change that is merely repeated
+ * after a crash can skip it.
+ */
+export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, durable = true): void {
   ensurePrivateDir(dirname(path));
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
       writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }

@@ -1,7 +1,8 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { t, type Lang, type MessageKey } from '../core/messages.js';
 import type { MailcfgError } from '../core/errors.js';
-import { fieldSpec, type FieldIssue } from '../core/account.js';
+import { fieldSpec } from '../core/fields.js';
+import type { FieldIssue } from '../core/account.js';
 
 export interface OutputOptions {
   lang: Lang;

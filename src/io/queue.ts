@@ -142,9 +142,9 @@ export class Queue {
     }
   }
 
-  /** Write the new state, then drop the claim. */
+  /** Write the new state, then drop the claim. (Not fsynced: after a power cut the message is at worst sent again.) */
   release(entry: QueueEntry): void {
-    writeFileAtomic(this.json(entry.id), JSON.stringify(entry, null, 2));
+    writeFileAtomic(this.json(entry.id), JSON.stringify(entry, null, 2), 0o600, false);
     try {
       unlinkSync(this.claimPath(entry.id));
     } catch {
