@@ -233,10 +233,11 @@ start() {
   rm -rf "${DIR:?}/mail/"* 2>/dev/null || true
   : > "$DIR/postfix.log"
   : > "$DIR/dovecot.log"
-  dovecot -c "$DV/dovecot.conf"
+  # Daemons must not hold the caller's stdout/stderr open (a pipe reading them would never see EOF).
+  dovecot -c "$DV/dovecot.conf" </dev/null >>"$DIR/dovecot.log" 2>&1
   postfix -c "$PF/conf" set-permissions >/dev/null 2>&1 || true
   postfix -c "$PF/conf" check
-  postfix -c "$PF/conf" start >/dev/null
+  postfix -c "$PF/conf" start </dev/null >/dev/null 2>&1
   wait_ready
   cat > "$READY" <<JSON
 {

@@ -145,6 +145,13 @@ export function buildProgram(lang: Lang, version: string, makeCtx: MakeCtx, stat
     .option('--dir <dir>', h('help.opt.dir'))
     .action(run(async (ctx, cmd) => (await import('./commands/sandbox.js')).sandbox(ctx, cmd.opts())));
 
+  fieldFlags(sub('detect', 'help.cmd.detect'))
+    .argument('<email>', h('help.arg.email'))
+    .option('--probe', h('help.opt.probe'))
+    .option('--budget <seconds>', h('help.opt.budget'))
+    .option('--password-stdin', h('help.opt.passwordStdin'))
+    .action(run(async (ctx, cmd) => (await import('./commands/detect.js')).detectCommand(ctx, cmd.args[0]!, { ...cmd.opts(), yes: cmd.optsWithGlobals().yes })));
+
   sub('demo', 'help.cmd.demo').action(run(async (ctx) => (await import('./commands/demo.js')).demo(ctx)));
 
   return program;

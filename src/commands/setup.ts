@@ -60,6 +60,19 @@ async function finish(ctx: Ctx, account: Account, p: Prompter | undefined): Prom
   return EXIT.OK;
 }
 
+/** Detection inside the wizard: presets and the catalogue at once, the network within the usual budget. */
+async function proposeFor(ctx: Ctx, email: string): Promise<Account | undefined> {
+  const { out } = ctx;
+  const { detect } = await import('../io/detect.js');
+  const { proposalAccount } = await import('../core/detect.js');
+  out.info(out.c.dim(out.t('detect.looking', { domain: email.slice(email.lastIndexOf('@') + 1) })));
+  const r = await detect(email, { budgetMs: 5000, probe: false, env: ctx.env });
+  if (!r.proposal) return undefined;
+  const p = r.proposal;
+  out.info(out.t('detect.proposed', { source: out.t(`detect.source.${p.source}`), from: p.from, host: p.host, port: p.port, encryption: p.encryption, login: p.login }));
+  return proposalAccount(p);
+}
+
 async function layers(ctx: Ctx, opts: SetupOptions) {
   const saved = loadSaved(ctx) ?? {};
   const env = accountFromEnv(ctx.env, { includePassword: false });
@@ -77,7 +90,14 @@ export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promi
   if (ctx.interactive) {
     p = await prompterFor(deps);
     ctx.out.info(ctx.out.t('wiz.intro', { profile: ctx.profile }));
-    account = await runWizard(p, ctx.out, account);
+    // A detected server replaces the defaults, not what flags, env or the saved profile said.
+    const given = mergeAccounts(saved, env, flags);
+    const keep: Account = { port: given.port, encryption: given.encryption, auth: given.auth, login: given.login };
+    const propose = async (email: string) => {
+      const found = await proposeFor(ctx, email);
+      return found && mergeAccounts(found, keep);
+    };
+    account = await runWizard(p, ctx.out, account, { propose });
   }
   return finish(ctx, account, p);
 }
@@ -85,29 +105,52 @@ export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promi
 export async function preset(ctx: Ctx, id: string, opts: SetupOptions, deps: Deps = {}): Promise<number> {
   const pr = findPreset(id);
   if (!pr) {
+    // Beyond the four presets: any provider domain of the built-in catalogue (`mailcfg preset o2.pl`).
+    const { loadCatalogue } = await import('../io/detect.js');
+    const { catalogueProposal, proposalAccount } = await import('../core/detect.js');
+    const row = loadCatalogue().get(id.toLowerCase());
+    if (row) {
+      const server = (email: string | undefined) => {
+        const a = proposalAccount(catalogueProposal(row, email ?? `user@${row.domain}`));
+        if (!email) delete a.login;
+        return a;
+      };
+      return applyServer(ctx, server, undefined, `${row.domain} (ISPDB ${row.provider})`, opts, deps);
+    }
     throw new MailcfgError({
       exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.unknownPreset', params: { id },
       hintKey: 'err.unknownPreset.hint', hintParams: { ids: PRESETS.map((x) => x.id).join(', ') },
     });
   }
   const { out } = ctx;
+  if (!out.json) out.info(`${pr.name}: ${out.t(pr.note)}`);
+  return applyServer(ctx, (email) => presetAccount(pr, email), pr.login, pr.name, opts, deps);
+}
+
+/**
+ * A preset, or detected settings: they replace the saved server fields (and the
+ * login they derive); flags and env still win. Then only what is missing is asked.
+ */
+export async function applyServer(
+  ctx: Ctx, server: (email: string | undefined) => Account, loginRule: 'localpart' | 'address' | undefined, name: string,
+  opts: SetupOptions, deps: Deps = {},
+): Promise<number> {
+  const { out } = ctx;
   const { saved, env, flags, pw } = await layers(ctx, opts);
   const email = flags.email ?? env.email ?? saved.email;
-  // A preset explicitly replaces the saved server fields (and the login it derives); flags and env still win.
-  let account = mergeAccounts(withDefaults({}), saved, presetAccount(pr, email), env, flags, pw);
-  if (!out.json) out.info(`${pr.name}: ${out.t(pr.note)}`);
+  let account = mergeAccounts(withDefaults({}), saved, server(email), env, flags, pw);
   let p: Prompter | undefined;
   if (ctx.interactive) {
+    p = await prompterFor(deps);
     const missing = missingFields(account);
     if (missing.length > 0) {
-      p = await prompterFor(deps);
       const only = [...missing];
       if (missing.includes('email') && !only.includes('login')) only.push('login');
-      account = await runWizard(p, out, account, { only, loginRule: pr.login });
-    } else p = await prompterFor(deps);
+      account = await runWizard(p, out, account, { only, loginRule });
+    }
   }
-  account = deriveMissingLogin(account, pr.login);
-  if (!out.json) out.info(out.t('msg.presetApplied', { name: pr.name, host: account.host!, port: account.port!, encryption: account.encryption! }));
+  account = deriveMissingLogin(account, loginRule);
+  if (!out.json) out.info(out.t('msg.presetApplied', { name, host: account.host!, port: account.port!, encryption: account.encryption! }));
   return finish(ctx, account, p);
 }
 
@@ -118,9 +161,11 @@ export async function presetList(ctx: Ctx): Promise<number> {
     return EXIT.OK;
   }
   out.line(out.t('preset.list.header'));
+  const footer = out.t('preset.list.catalogue');
   out.line(formatLines(PRESETS.map((p) => [
     `  ${p.id}`,
     `${p.host}:${p.port}  ${p.encryption}  ${p.auth}  login = ${out.t(p.login === 'localpart' ? 'preset.login.localpart' : 'preset.login.address')}   (${p.name})`,
   ])));
+  out.line(footer);
   return EXIT.OK;
 }

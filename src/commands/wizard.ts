@@ -15,6 +15,8 @@ export interface WizardOptions {
   only?: string[];
   /** Login rule of the chosen preset, for the default login. */
   loginRule?: 'localpart' | 'address';
+  /** Server settings for an address (detection), offered as defaults when no server is set yet; the caller keeps what was given explicitly. */
+  propose?: (email: string) => Promise<Account | undefined>;
 }
 
 /**
@@ -43,6 +45,10 @@ export async function runWizard(p: Prompter, out: Output, start: Account, opts: 
   if (ask('enabled')) a.enabled = await p.confirm({ message: label('field.enabled'), default: a.enabled ?? true });
   if (ask('accountName')) await text('accountName', 'field.accountName', true);
   if (ask('email')) await text('email', 'field.email', true);
+  if (opts.propose && a.email && a.host === undefined) {
+    const found = await opts.propose(a.email);
+    if (found) Object.assign(a, found);
+  }
   if (ask('displayName')) await text('displayName', 'field.displayName', false);
   if (ask('replyTo')) await text('replyTo', 'field.replyTo', false);
   if (ask('description')) await text('description', 'field.description', false);

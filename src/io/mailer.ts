@@ -12,6 +12,8 @@ export type Stage = 'connecting' | 'tls' | 'authenticating' | 'sending';
 
 export interface MailerOptions {
   host: string;
+  /** Name to verify the certificate against when `host` is an address resolved elsewhere. */
+  servername?: string;
   port: number;
   encryption: Encryption;
   auth: AuthMethod;
@@ -157,9 +159,10 @@ export class Session {
       conn = new SMTPConnection({
         host: o.host,
         port: o.port,
+        servername: o.servername,
         secure: mode === 'ssl',
         ignoreTLS: o.encryption === 'none',
-        tls: { ca, rejectUnauthorized: !o.insecure, minVersion: 'TLSv1.2', servername: undefined },
+        tls: { ca, rejectUnauthorized: !o.insecure, minVersion: 'TLSv1.2', servername: o.servername },
         greetingTimeout,
         // nodemailer bounds the whole setup (TCP, TLS, greeting) by connectionTimeout: leave room for the greeting,
         // so a silent server is reported as such and not as an unreachable one.

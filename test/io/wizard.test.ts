@@ -113,6 +113,31 @@ describe('init wizard (real prompts, scripted keys)', () => {
     expect(saved.replyTo).toBeUndefined();
   });
 
+  it('proposes the server from the address (built-in catalogue) as defaults', async () => {
+    const dir = tempConfig();
+    const run = start(['--config-dir', dir, 'init', '--account-name', 'Comarch DMS']);
+    await answer(null, /Enable sending e-mail/);
+    await answer(null, /Account name/);
+    await answer('anna@o2.pl', /Email \(outgoing\)/);
+    await answer('', /Display name/);
+    await answer('', /Reply-to address/);
+    await answer('', /Description/);
+    await see(/Server name.*poczta\.o2\.pl/);
+    expect(run.err()).toContain('Proposed from built-in catalogue (ISPDB o2.pl): poczta.o2.pl:465, ssl, login anna.');
+    await answer(null, /Server name/);
+    await answer(null, /Port/);
+    await answer(null, /Encryption method/);
+    await answer(null, /Authentication method/);
+    await answer(null, /Login.*anna/);
+    await answer('tajne', /Password/);
+    await answer(null, /Save these settings\?/);
+    await answer(null, /Send a test message now\?/);
+    expect(await run.done).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toMatchObject({
+      host: 'poczta.o2.pl', port: 465, encryption: 'ssl', login: 'anna', email: 'anna@o2.pl',
+    });
+  });
+
   it('preset asks only what is missing', async () => {
     const dir = tempConfig();
     const run = start(['--config-dir', dir, 'preset', 'onet', '--account-name', 'Comarch DMS']);
