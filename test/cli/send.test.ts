@@ -166,11 +166,7 @@ describe('test-send through real sockets', () => {
   });
 
   it('connection refused → 69 with the usual-ports hint; the message stays queued (deferred)', async () => {
-    const s = await server();
-    const port = s.port;
-    await s.close();
-    servers.pop();
-    const env = await account(port);
+    const env = await account(1); // nothing listens on port 1
     const { code, doc } = await sendJson(env);
     expect(code).toBe(69);
     expect(doc.error.code).toBe('ECONNREFUSED');
