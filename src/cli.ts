@@ -98,7 +98,7 @@ function report(out: Output, e: unknown): number {
   const ce = e as CommanderError;
   if (typeof ce?.code === 'string' && ce.code.startsWith('commander.')) {
     if (ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help') return EXIT.OK;
-    out.info(`${out.lang === 'pl' ? 'Wskazówka' : 'Hint'}: ${t(out.lang, 'err.usage.hint')}`);
+    out.info(`${out.t('label.hint')}: ${t(out.lang, 'err.usage.hint')}`);
     return EXIT.USAGE;
   }
   let err: MailcfgError;

@@ -64,7 +64,7 @@ export async function detectCommand(ctx: Ctx, email: string, opts: DetectOptions
       out.printJson({ ...r, saved: false, error: out.errorJson(err) });
       return err.exit;
     }
-    out.info(`${out.lang === 'pl' ? 'Wskazówka' : 'Hint'}: ${out.t('detect.none.hint')}`);
+    out.info(`${out.t('label.hint')}: ${out.t('detect.none.hint')}`);
     return err.exit;
   }
   if (!(await confirmSave())) {

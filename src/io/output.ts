@@ -79,7 +79,7 @@ export class Output {
     this.stderr.write(this.c.red(`mailcfg: ${this.errorSentence(e)}`) + '\n');
     for (const i of e.issues) this.stderr.write(this.issueLine(i) + '\n');
     const hint = this.errorHint(e);
-    if (hint) this.stderr.write(`${this.lang === 'pl' ? 'Wskazówka' : 'Hint'}: ${hint}\n`);
+    if (hint) this.stderr.write(`${this.t('label.hint')}: ${hint}\n`);
   }
 
   /** The `error` object of every --json document (SPEC §7). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
 import { BIN, cleanEnv, tempConfig } from '../helpers/cli.js';
+import { JAN_KOWALSKI, savedProfile } from '../helpers/fixtures.js';
 
 /** A real pseudo-terminal running the built CLI, answered the way a person types. */
 class Terminal {
@@ -67,11 +68,7 @@ describe('init in a real terminal (built CLI, node-pty)', () => {
     expect(await t.exit()).toBe(0);
     expect(t.transcript).toContain('Zapisano ustawienia');
     expect(t.transcript).not.toContain('Konwalia369!');
-    expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toEqual({
-      enabled: true, accountName: 'Comarch DMS', email: 'jankowalski@wp.pl', displayName: 'Comarch DMS – powiadomienia',
-      replyTo: 'jankowalski@wp.pl', description: 'Konto do wysyłania powiadomień Comarch DMS', serverType: 'SMTP',
-      host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'jankowalski', password: 'Konwalia369!',
-    });
+    expect(await savedProfile(dir)).toEqual(JAN_KOWALSKI);
   });
 
   it('Ctrl-C in the middle exits 130 and writes nothing', async () => {

@@ -3,17 +3,9 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cleanEnv, run, tempConfig } from '../helpers/cli.js';
-import { startServer, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
+import { serverPool, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(o: TestServerOptions = {}) {
-  const s = await startServer(o);
-  servers.push(s);
-  return s;
-}
+const server = serverPool(afterEach);
 
 async function account(dir: string, port: number) {
   const { caFile } = await testCerts();

@@ -3,18 +3,10 @@ import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { run, tempConfig } from '../helpers/cli.js';
-import { startServer, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
+import { serverPool, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
 import { makeCertificates } from '../../src/io/certs.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(o: TestServerOptions = {}) {
-  const s = await startServer(o);
-  servers.push(s);
-  return s;
-}
+const server = serverPool(afterEach);
 
 /** The documented WP account, pointed at a local server, given entirely by MAILCFG_* (nothing saved). */
 async function account(port: number, extra: Record<string, string> = {}) {

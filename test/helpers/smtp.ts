@@ -131,3 +131,16 @@ export async function startServer(o: TestServerOptions = {}): Promise<TestServer
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** Servers started by a test file, closed after each test. Call once at the top of the file. */
+export function serverPool(afterEach: (fn: () => Promise<void>) => void) {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (o: TestServerOptions = {}) => {
+    const s = await startServer(o);
+    servers.push(s);
+    return s;
+  };
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import { tempConfig } from '../helpers/cli.js';
+import { JAN_KOWALSKI, savedProfile } from '../helpers/fixtures.js';
 
 /** Runs the real CLI entry with a terminal on stdin (prompts are driven through @inquirer/testing's screen). */
 function start(args: string[], env: Record<string, string> = {}) {
@@ -60,11 +61,7 @@ describe('init wizard (real prompts, scripted keys)', () => {
     await answer(null, /Wysłać teraz testową wiadomość email\?/);
     expect(await run.done).toBe(0);
     expect(run.out()).toContain('Zapisano ustawienia');
-    expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toEqual({
-      enabled: true, accountName: 'Comarch DMS', email: 'jankowalski@wp.pl', displayName: 'Comarch DMS – powiadomienia',
-      replyTo: 'jankowalski@wp.pl', description: 'Konto do wysyłania powiadomień Comarch DMS', serverType: 'SMTP',
-      host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'jankowalski', password: 'Konwalia369!',
-    });
+    expect(await savedProfile(dir)).toEqual(JAN_KOWALSKI);
   });
 
   it('validates inline: a bad address and an out-of-range port are explained, then accepted when fixed', async () => {
