@@ -36,7 +36,7 @@ function startSandbox(dir) {
     let buf = '';
     child.stdout.on('data', (c) => {
       buf += c;
-      const m = buf.match(/\{[^{}]*"event": "listening"[^{}]*\}/);
+      const m = buf.match(/^\{"event":"listening".*\}$/m);
       if (m) resolvePromise({ child, ...JSON.parse(m[0]) });
     });
     child.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));

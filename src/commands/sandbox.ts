@@ -9,6 +9,11 @@ import type { Ctx } from './context.js';
 
 export const SANDBOX_USER = 'sandbox';
 
+/** A long-running server reports as JSON lines: one compact document per event. */
+function event(out: Ctx['out'], doc: Record<string, unknown>): void {
+  out.stdout.write(JSON.stringify(doc) + '\n');
+}
+
 export async function sandbox(ctx: Ctx, opts: { port?: string; dir?: string }): Promise<number> {
   const { out } = ctx;
   const port = opts.port === undefined ? 2525 : Number(opts.port);
@@ -27,7 +32,7 @@ export async function sandbox(ctx: Ctx, opts: { port?: string; dir?: string }): 
       port, dir: mailDir, user: SANDBOX_USER, password, tls: certs.server,
       onMessage: (m) => {
         const line = out.t('sandbox.received', { from: m.from, to: m.to.join(', '), subject: m.subject, size: m.size, file: m.file });
-        if (out.json) out.printJson({ event: 'message', from: m.from, to: m.to, subject: m.subject, size: m.size, file: m.file });
+        if (out.json) event(out, { event: 'message', from: m.from, to: m.to, subject: m.subject, size: m.size, file: m.file });
         else out.line(line);
       },
     });
@@ -37,7 +42,7 @@ export async function sandbox(ctx: Ctx, opts: { port?: string; dir?: string }): 
   }
   const p = running.port;
   if (out.json) {
-    out.printJson({ event: 'listening', host: '127.0.0.1', port: p, user: SANDBOX_USER, password, caFile, mailDir });
+    event(out, { event: 'listening', host: '127.0.0.1', port: p, user: SANDBOX_USER, password, caFile, mailDir });
   } else {
     out.info(out.t('sandbox.listening', { port: p, dir: mailDir }));
     out.info(out.t('sandbox.credentials', { user: SANDBOX_USER, password }));

@@ -193,7 +193,6 @@ export class Session {
     const socket = conn._socket;
     const secure = conn.secure;
     const encryption: SessionInfo['encryption'] = !secure ? 'none' : mode === 'ssl' ? 'ssl' : 'starttls';
-    if (switched && switched.to === 'starttls' && encryption !== 'starttls') switched = { from: 'ssl', to: 'starttls' };
     const info: SessionInfo = {
       encryption,
       tls: secure && socket?.getProtocol ? { protocol: socket.getProtocol(), cipher: socket.getCipher()?.name ?? null } : null,
