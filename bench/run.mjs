@@ -24,10 +24,12 @@ function once(cmd, args, env = {}) {
   return { ms, rss };
 }
 
-function measure(cmd, args, env) {
-  once(cmd, args, env); // warm the page cache
-  const runs = Array.from({ length: RUNS }, () => once(cmd, args, env));
-  return { ms: median(runs.map((r) => r.ms)), rss: Math.max(...runs.map((r) => r.rss)) };
+/** Interleaved runs (a, b, c, a, b, c, …) so that a noisy moment weighs on every command alike. */
+function measureAll(cases) {
+  for (const c of cases) once(c.cmd, c.args, c.env); // warm the page cache
+  const runs = cases.map(() => []);
+  for (let i = 0; i < RUNS; i++) cases.forEach((c, j) => runs[j].push(once(c.cmd, c.args, c.env)));
+  return runs.map((rs) => ({ ms: median(rs.map((r) => r.ms)), rss: Math.max(...rs.map((r) => r.rss)) }));
 }
 
 function startSandbox(dir) {
@@ -50,14 +52,16 @@ const say = (s) => {
   console.log(s);
 };
 
-say(`mailcfg benchmark — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; median of ${RUNS} runs`);
+say(`mailcfg benchmark — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; median of ${RUNS} interleaved runs`);
 
 // 1. Start-up: --help and show must not load inquirer or nodemailer.
 const cfg = mkdtempSync(join(tmpdir(), 'mailcfg-bench-'));
 spawnSync(process.execPath, [BIN, '--config-dir', cfg, 'preset', 'wp', '--account-name', 'Comarch DMS', '--email', 'jankowalski@wp.pl', '--password-stdin'], { input: 'Konwalia369!\n' });
-const base = measure(process.execPath, ['-e', '0']);
-const help = measure(process.execPath, [BIN, '--help']);
-const show = measure(process.execPath, [BIN, '--config-dir', cfg, 'show']);
+const [base, help, show] = measureAll([
+  { cmd: process.execPath, args: ['-e', '0'] },
+  { cmd: process.execPath, args: [BIN, '--help'] },
+  { cmd: process.execPath, args: [BIN, '--config-dir', cfg, 'show'] },
+]);
 say('');
 say('| start-up | median ms | ratio to `node -e 0` | target | peak RSS MiB |');
 say('|---|---|---|---|---|');
@@ -73,8 +77,10 @@ const env = {
   MAILCFG_DISPLAY_NAME: 'Comarch DMS – powiadomienia', MAILCFG_HOST: '127.0.0.1', MAILCFG_PORT: String(sb.port), MAILCFG_ENCRYPTION: 'starttls',
   MAILCFG_LOGIN: sb.user, MAILCFG_PASSWORD: sb.password, MAILCFG_TLS_CA_FILE: sb.caFile,
 };
-const raw = measure(process.execPath, [join(root, 'bench/raw-send.mjs'), String(sb.port), sb.user, sb.password, sb.caFile]);
-const ours = measure(process.execPath, [BIN, 'test-send', '--to', 'annanowak@example.test'], env);
+const [raw, ours] = measureAll([
+  { cmd: process.execPath, args: [join(root, 'bench/raw-send.mjs'), String(sb.port), sb.user, sb.password, sb.caFile] },
+  { cmd: process.execPath, args: [BIN, 'test-send', '--to', 'annanowak@example.test'], env },
+]);
 say('');
 say('| one message, STARTTLS + AUTH | median ms | ratio | target | peak RSS MiB |');
 say('|---|---|---|---|---|');

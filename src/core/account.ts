@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import type { MessageKey } from './messages.js';
 
@@ -47,6 +46,20 @@ export { FIELDS, FIELD_KEYS, SECRET_KEYS, fieldSpec, envName, type FieldSpec } f
 import { fieldSpec, FIELD_KEYS, SECRET_KEYS, type Kind } from './fields.js';
 
 // ---------------------------------------------------------------- values
+
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** 4 or 6 for an IP literal, else 0 (as node:net's isIP, without loading the network stack). */
+function isIP(s: string): 0 | 4 | 6 {
+  if (IPV4.test(s)) return 4;
+  if (!s.includes(':') || !/^[0-9a-f:.]+$/i.test(s)) return 0;
+  try {
+    new URL(`http://[${s}]/`);
+    return 6;
+  } catch {
+    return 0;
+  }
+}
 
 const CONTROL = /[\r\n\0]/;
 

@@ -1,6 +1,5 @@
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, chmodSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 
@@ -23,7 +22,7 @@ export function ensurePrivateDir(dir: string): void {
  */
 export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600, durable = true): void {
   ensurePrivateDir(dirname(path));
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
