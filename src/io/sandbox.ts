@@ -27,10 +27,10 @@ export interface RunningSandbox {
   close(): Promise<void>;
 }
 
-function headerValue(raw: Buffer, name: string): string {
-  const head = raw.toString('utf8', 0, Math.min(raw.length, 64 * 1024)).split(/\r?\n\r?\n/)[0] ?? '';
-  const m = new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(head);
-  return m ? m[1]!.replace(/\r?\n[ \t]/g, ' ').trim() : '';
+/** The decoded Subject (encoded words and folding undone), as a person reads it. */
+async function subjectOf(raw: Buffer): Promise<string> {
+  const { simpleParser } = await import('mailparser');
+  return (await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true })).subject ?? '';
 }
 
 /**
@@ -56,7 +56,7 @@ export async function startSandbox(o: SandboxOptions): Promise<RunningSandbox> {
     onData(stream, session, cb) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
+      stream.on('end', async () => {
         const raw = Buffer.concat(chunks);
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const file = join(o.dir, `${stamp}-${++seq}.eml`);
@@ -67,7 +67,7 @@ export async function startSandbox(o: SandboxOptions): Promise<RunningSandbox> {
         }
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const to = session.envelope.rcptTo.map((r) => r.address);
-        o.onMessage?.({ file, from, to, subject: headerValue(raw, 'Subject'), size: raw.length, raw });
+        o.onMessage?.({ file, from, to, subject: await subjectOf(raw).catch(() => ''), size: raw.length, raw });
         cb(null, `Message saved as ${file.split('/').pop()}`);
       });
     },

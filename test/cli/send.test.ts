@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { run, tempConfig } from '../helpers/cli.js';
@@ -167,6 +168,24 @@ describe('test-send through real sockets', () => {
     const list = JSON.parse((await run(['queue', 'list', '--json'], { env })).stdout);
     expect(list).toEqual([expect.objectContaining({ id: doc.id, status: 'deferred', attempts: 1, to: ['annanowak@op.pl'] })]);
     expect(list[0].nextAttemptAt).toBeTruthy();
+  });
+
+  it('connect timeout (a port whose accept queue is full drops the SYN) → 69 ECONNTIMEOUT with the firewall hint', async () => {
+    // python3 listens with a backlog of 0 and fills it; the kernel then drops further SYNs, like a firewall.
+    const py = spawn('python3', ['-c', [
+      'import socket, time', "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
+      'a = socket.create_connection(s.getsockname())', 'b = socket.socket(); b.setblocking(False)',
+      'try: b.connect(s.getsockname())\nexcept BlockingIOError: pass', 'print(s.getsockname()[1], flush=True)', 'time.sleep(20)',
+    ].join('\n')]);
+    const port = await new Promise<number>((r) => py.stdout.on('data', (c) => r(Number(String(c).trim()))));
+    try {
+      const { code, doc } = await sendJson(await account(port, { MAILCFG_TIMEOUT: '1' }));
+      expect(code).toBe(69);
+      expect(doc.error.code).toBe('ECONNTIMEOUT');
+      expect(doc.error.hint).toContain('firewall');
+    } finally {
+      py.kill();
+    }
   });
 
   it('host not found → 69 EDNS', async () => {
