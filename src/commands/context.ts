@@ -31,7 +31,7 @@ function invalid(issues: FieldIssue[], source: (field: string) => string): Mailc
   const first = issues[0]!;
   if (issues.length === 1 && first.key !== 'unknownKey') {
     return new MailcfgError({
-      exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: source(first.field), reason: '' },
+      exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidField', params: { field: source(first.field) },
       issues,
     });
   }

@@ -58,7 +58,7 @@ export async function set(ctx: Ctx, key: string, value: string): Promise<number>
   }
   const r = parseField(key, value);
   if (!r.ok) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: key, reason: '' }, issues: [r.issue] });
+    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidField', params: { field: key }, issues: [r.issue] });
   }
   const saved = loadSaved(ctx) ?? {};
   const next = setPath(structuredClone(saved), key, value.trim() === '' ? undefined : r.value);

@@ -68,6 +68,7 @@ const en = {
   'warn.fileMode': 'Warning: {path} is readable by others (mode {mode}); run: chmod {want} {path}',
   // errors (general)
   'err.invalidValue': 'Invalid value: {field} {reason}.',
+  'err.invalidField': 'Invalid value for {field}: {reason}.',
   'err.invalidValues': 'Invalid settings:',
   'err.unknownKey': 'Unknown setting "{key}".',
   'err.unknownKey.hint': 'Known settings: {keys}.',
@@ -418,6 +419,7 @@ const pl: Record<MessageKey, string> = {
   'warn.gmailPassword': 'Gmail oczekuje 16-literowego hasła do aplikacji; to ma {count} znaków.',
   'warn.fileMode': 'Uwaga: {path} mogą czytać inni (tryb {mode}); wykonaj: chmod {want} {path}',
   'err.invalidValue': 'Niepoprawna wartość: {field} {reason}.',
+  'err.invalidField': 'Niepoprawna wartość {field}: {reason}.',
   'err.invalidValues': 'Niepoprawne ustawienia:',
   'err.unknownKey': 'Nieznane ustawienie „{key}”.',
   'err.unknownKey.hint': 'Znane ustawienia: {keys}.',

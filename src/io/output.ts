@@ -67,7 +67,16 @@ export class Output {
   }
 
   errorSentence(e: MailcfgError): string {
+    const only = e.issues[0];
+    if (e.key === 'err.invalidField' && only && only.key !== 'unknownKey') {
+      return this.t('err.invalidField', { field: e.params.field ?? only.field, reason: this.t(only.key, only.params) });
+    }
     return this.t(e.key, e.params);
+  }
+
+  /** The per-field lines under the sentence (none when the sentence already says it all). */
+  private issueLines(e: MailcfgError): string[] {
+    return e.key === 'err.invalidField' ? [] : e.issues.map((i) => this.issueLine(i));
   }
 
   errorHint(e: MailcfgError): string | undefined {
@@ -77,7 +86,7 @@ export class Output {
   /** One plain sentence, the invalid fields, and a hint (stderr). */
   error(e: MailcfgError): void {
     this.stderr.write(this.c.red(`mailcfg: ${this.errorSentence(e)}`) + '\n');
-    for (const i of e.issues) this.stderr.write(this.issueLine(i) + '\n');
+    for (const line of this.issueLines(e)) this.stderr.write(line + '\n');
     const hint = this.errorHint(e);
     if (hint) this.stderr.write(`${this.t('label.hint')}: ${hint}\n`);
   }
@@ -85,7 +94,7 @@ export class Output {
   /** The `error` object of every --json document (SPEC §7). */
   errorJson(e: MailcfgError | null): null | { code: string; smtpCode: number | null; message: string; hint: string | null } {
     if (!e) return null;
-    const issues = e.issues.map((i) => this.issueLine(i).trim().replace(/^- /, ''));
+    const issues = this.issueLines(e).map((l) => l.trim().replace(/^- /, ''));
     const message = [this.errorSentence(e), ...issues].join(' ');
     return { code: e.code, smtpCode: e.smtpCode, message, hint: this.errorHint(e) ?? null };
   }

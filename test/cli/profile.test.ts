@@ -108,7 +108,7 @@ describe('non-interactive mode never prompts', () => {
 
 describe('bad values: one clear sentence and exit 65', () => {
   it.each([
-    [['--port', '70000'], /Port \(port\): must be a whole number from 1 to 65535, not 70000/],
+    [['--port', '70000'], /^mailcfg: Invalid value for --port: must be a whole number from 1 to 65535, not 70000\.$/m],
     [['--port', 'abc'], /not abc/],
     [['--encryption', 'tls'], /did you mean ssl .* or starttls/],
     [['--encryption', 'quantum'], /must be one of none, ssl, starttls, auto/],
