@@ -43,7 +43,7 @@ export interface Account {
 }
 
 export { FIELDS, FIELD_KEYS, SECRET_KEYS, fieldSpec, envName, type FieldSpec } from './fields.js';
-import { fieldSpec, FIELD_KEYS, SECRET_KEYS, type Kind } from './fields.js';
+import { FIELD_KEYS, SECRET_KEYS } from './fields.js';
 
 // ---------------------------------------------------------------- values
 
@@ -176,10 +176,6 @@ const url = field((v, ctx): string => {
   if (CONTROL.test(s)) return issue(ctx, 'invalid.control');
   return /^https:\/\/[^\s/]+/.test(s) ? s.replace(/\/+$/, '') : issue(ctx, 'invalid.url', s);
 });
-
-const KIND_SCHEMA: Record<Kind, z.ZodMiniType> = {
-  boolean: bool, text: text('text'), secret: text('secret'), email, host, port, encryption, auth, serverType, url,
-};
 
 /** Empty strings mean "not set": optional fields can be cleared with "". */
 const opt = (s: z.ZodMiniType) =>

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:https';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, tempConfig } from '../helpers/cli.js';
 import { startDns, type DnsServer } from '../helpers/dns.js';
-import { startServer, testCerts, type TestServer } from '../helpers/smtp.js';
+import { testCerts } from '../helpers/smtp.js';
 import { makeCertificates } from '../../src/io/certs.js';
 import { SMTPServer } from 'smtp-server';
 

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cleanEnv, run, tempConfig } from '../helpers/cli.js';
-import { serverPool, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
+import { serverPool, testCerts, type TestServer } from '../helpers/smtp.js';
 
 const server = serverPool(afterEach);
 

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { run, tempConfig } from '../helpers/cli.js';
-import { serverPool, testCerts, type TestServer, type TestServerOptions } from '../helpers/smtp.js';
+import { serverPool, testCerts, type TestServerOptions } from '../helpers/smtp.js';
 import { makeCertificates } from '../../src/io/certs.js';
 
 const server = serverPool(afterEach);
