@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command, CommanderError } from 'commander';
-import { resolveLang, t, type Lang } from './core/messages.js';
+import { resolveLang, t, type Lang, type MessageKey } from './core/messages.js';
 import { MailcfgError, isMailcfgError } from './core/errors.js';
 import { EXIT } from './core/exit.js';
 import { Output } from './io/output.js';
@@ -36,6 +36,39 @@ function firstWord(args: string[]): string | undefined {
     else if (!a.startsWith('-')) return a;
   }
   return undefined;
+}
+
+/**
+ * The first word that names no command where one is expected (`mailcfg frobnicate`, `mailcfg queue flsh`).
+ * `show` and `queue list` are default commands, so commander alone would take such a word as their argument.
+ */
+function unknownCommandWord(program: Command, args: string[]): { word: string; path: string; names: string[] } | undefined {
+  let cmd = program;
+  const path: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (a === '--') break;
+    else if (!a.startsWith('-')) {
+      if (cmd.commands.length === 0) return undefined;
+      const next = cmd.commands.find((c) => c.name() === a || c.aliases().includes(a));
+      if (!next) return { word: a, path: path.join(' '), names: cmd.commands.map((c) => c.name()) };
+      cmd = next;
+      path.push(a);
+    }
+  }
+  return undefined;
+}
+
+/** Edit distance, for "did you mean" on a mistyped command. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 function version(): string {
@@ -76,33 +109,61 @@ export async function main(io: Io): Promise<number> {
     root.exitOverride().configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`mailcfg: ${s.replace(/^error: /, '')}`),
+      // Usage errors are reported by report(), translated, as every other failure.
+      outputError: () => {},
     }),
   );
 
-  // `show` is the default command; an unknown word must not be taken as its argument.
   const first = firstWord(args);
-  if (first !== undefined && !program.commands.some((c) => c.name() === first || c.aliases().includes(first))) {
-    io.stderr.write(`mailcfg: ${t(lang, 'err.unknownCommand', { name: first })}\n`);
-    return report(out, { code: 'commander.unknownCommand' });
+  const unknown = unknownCommandWord(program, args);
+  if (unknown) {
+    const near = unknown.names.filter((n) => distance(unknown.word, n) <= Math.max(1, Math.floor(n.length / 3)));
+    const name = unknown.path ? `${unknown.path} ${unknown.word}` : unknown.word;
+    let reason = t(lang, 'err.unknownCommand', { name });
+    if (near.length) reason += ` ${t(lang, 'err.didYouMean', { name: near.map((n) => (unknown.path ? `${unknown.path} ${n}` : n)).join(', ') })}`;
+    return report(out, new MailcfgError({ exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.usage', params: { reason }, hintKey: unknown.path ? 'err.usage.hintCommand' : 'err.usage.hint', hintParams: { command: unknown.path } }));
   }
   try {
     await program.parseAsync(io.argv);
     return state.exitCode;
   } catch (e) {
-    return report(out, e);
+    return report(out, e, first);
   }
 }
 
-function report(out: Output, e: unknown): number {
+const USAGE_KEYS: Record<string, MessageKey> = {
+  'commander.unknownOption': 'err.unknownOption',
+  'commander.unknownCommand': 'err.unknownCommand',
+  'commander.missingArgument': 'err.missingArgument',
+  'commander.optionMissingArgument': 'err.optionMissingArgument',
+};
+
+/**
+ * A commander parse error as one translated sentence. Only the option's name is repeated, never a value
+ * given with it (`--password=…` must not come back on stderr).
+ */
+export function usageError(lang: Lang, ce: CommanderError, command?: string): MailcfgError {
+  const message = ce.message.replace(/^error: /, '');
+  const quoted = /'([^']*)'/.exec(message)?.[1];
+  const name = quoted?.replace(/^(-[^=]*)=.*$/s, '$1');
+  const suggestion = /\(Did you mean ([^?]+)\?\)/.exec(message)?.[1];
+  let key: MessageKey | undefined = USAGE_KEYS[ce.code];
+  if (ce.code === 'commander.excessArguments') key = quoted ? 'err.excessArguments' : undefined;
+  const reason = key && name !== undefined ? t(lang, key, { name }) : message.split('\n')[0]!.replace(/'(-[^'=]*)=[^']*'/g, "'$1'");
+  const full = suggestion ? `${reason} ${t(lang, 'err.didYouMean', { name: suggestion })}` : reason;
+  const password = ce.code === 'commander.unknownOption' && /^--?(pass(word)?|pwd)$/i.test(name ?? '');
+  const hintKey: MessageKey = password ? 'err.passwordArgv.hint' : command ? 'err.usage.hintCommand' : 'err.usage.hint';
+  return new MailcfgError({ exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.usage', params: { reason: full }, hintKey, hintParams: { command: command ?? '' } });
+}
+
+function report(out: Output, e: unknown, command?: string): number {
   const ce = e as CommanderError;
   if (typeof ce?.code === 'string' && ce.code.startsWith('commander.')) {
     if (ce.code === 'commander.helpDisplayed' || ce.code === 'commander.version' || ce.code === 'commander.help') return EXIT.OK;
-    out.info(`${out.t('label.hint')}: ${t(out.lang, 'err.usage.hint')}`);
-    return EXIT.USAGE;
   }
   let err: MailcfgError;
-  if (isMailcfgError(e)) err = e;
+  if (typeof ce?.code === 'string' && ce.code.startsWith('commander.')) err = usageError(out.lang, ce, command);
+  else if (isMailcfgError(e)) err = e;
   else if ((e as Error)?.name === 'ExitPromptError' || (e as Error)?.name === 'AbortPromptError') {
     err = new MailcfgError({ exit: EXIT.INTERRUPTED, code: 'EINTERRUPTED', key: 'err.interrupted' });
   } else {

@@ -2,7 +2,7 @@ import { mergeAccounts, missingFields, parseAccount, withDefaults, type Account 
 import { findPreset, presetAccount, presetForHost, deriveLogin, PRESETS } from '../core/presets.js';
 import { MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
-import { formatLines } from '../core/render.js';
+import { formatTable } from '../core/render.js';
 import { saveProfile } from '../io/store.js';
 import type { Prompter } from '../io/prompts.js';
 import {
@@ -162,9 +162,13 @@ export async function presetList(ctx: Ctx): Promise<number> {
   }
   out.line(out.t('preset.list.header'));
   const footer = out.t('preset.list.catalogue');
-  out.line(formatLines(PRESETS.map((p) => [
+  out.line(formatTable(PRESETS.map((p) => [
     `  ${p.id}`,
-    `${p.host}:${p.port}  ${p.encryption}  ${p.auth}  login = ${out.t(p.login === 'localpart' ? 'preset.login.localpart' : 'preset.login.address')}   (${p.name})`,
+    `${p.host}:${p.port}`,
+    p.encryption,
+    p.auth,
+    `login = ${out.t(p.login === 'localpart' ? 'preset.login.localpart' : 'preset.login.address')}`,
+    `(${p.name})`,
   ])));
   out.line(footer);
   return EXIT.OK;

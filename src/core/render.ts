@@ -30,7 +30,13 @@ export function accountLines(lang: Lang, a: Account, reveal = false): Array<[str
   return lines;
 }
 
+/** Rows as columns, each padded to its widest cell (the last column is not padded). */
+export function formatTable(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, [...cell].length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  ')).join('\n');
+}
+
 export function formatLines(lines: Array<[string, string]>): string {
-  const width = Math.max(...lines.map(([l]) => [...l].length));
-  return lines.map(([l, v]) => `${l}${' '.repeat(width - [...l].length)}  ${v}`).join('\n');
+  return formatTable(lines);
 }

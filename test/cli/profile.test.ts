@@ -36,6 +36,59 @@ describe('--help', () => {
     expect(b.stderr).toMatch(/unknown option '--frobnicate'/);
     expect(b.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
+
+  it('a mistyped subcommand is named with a suggestion, not taken as an argument of the default one', async () => {
+    const q = await run(['queue', 'flsh']);
+    expect(q.code).toBe(64);
+    expect(q.stderr).toContain("unknown command 'queue flsh'. Did you mean queue flush?");
+    expect(q.stderr).toContain('See "mailcfg queue --help".');
+    const pl = await run(['--lang', 'pl', 'test-sned', '--to', 'jan@example.com']);
+    expect(pl.code).toBe(64);
+    expect(pl.stderr).toContain('nieznane polecenie „test-sned”. Czy chodziło o test-send?');
+    const opt = await run(['--lang', 'pl', 'test-send', '--tp', 'jan@example.com']);
+    expect(opt.stderr).toContain('nieznana opcja „--tp”. Czy chodziło o --to?');
+    expect(opt.stderr).toContain('Zob. „mailcfg test-send --help”.');
+  });
+
+  it('a password given on the command line is refused without being repeated, with the ways that are safe', async () => {
+    for (const args of [['preset', 'wp', '--password=Canary-7c1d'], ['preset', 'wp', '--password', 'Canary-7c1d']]) {
+      const r = await run(['--json', ...args]);
+      expect(r.code).toBe(64);
+      expect(r.stdout + r.stderr).not.toContain('Canary-7c1d');
+      expect(r.stderr).toContain("unknown option '--password'.");
+      const doc = JSON.parse(r.stdout);
+      expect(doc.error).toMatchObject({ code: 'EUSAGE', message: "unknown option '--password'." });
+      expect(doc.error.hint).toContain('--password-stdin');
+      expect(doc.error.hint).toContain('MAILCFG_PASSWORD');
+    }
+  });
+
+  it('missing arguments and option values are one translated sentence', async () => {
+    const a = await run(['--lang', 'pl', 'set', 'host']);
+    expect(a.code).toBe(64);
+    expect(a.stderr).toBe('mailcfg: brak wymaganego argumentu „value”.\nWskazówka: Zob. „mailcfg set --help”.\n');
+    const b = await run(['test-send', '--to']);
+    expect(b.code).toBe(64);
+    expect(b.stderr).toContain("option '--to <address>' needs a value.");
+  });
+});
+
+describe('preset list', () => {
+  it('prints the four presets in aligned columns, and as JSON', async () => {
+    const r = await run(['preset', 'list']);
+    expect(r.code).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => /^ {2}(wp|onet|gmail|office365) /.test(l));
+    expect(rows.map((l) => l.trim().split(/\s+/)[0])).toEqual(['wp', 'onet', 'gmail', 'office365']);
+    for (const column of ['smtp.', 'auto', 'login =']) {
+      const at = new Set(rows.filter((l) => l.includes(column)).map((l) => l.indexOf(column)));
+      expect(at.size, column).toBe(1);
+    }
+    expect(rows[0]).toMatch(/smtp\.wp\.pl:587 +auto +password +login = local part of the address +\(Poczta WP\)/);
+    const json = JSON.parse((await run(['preset', 'list', '--json'])).stdout);
+    expect(json.map((p: { id: string; host: string; port: number }) => `${p.id} ${p.host}:${p.port}`)).toEqual([
+      'wp smtp.wp.pl:587', 'onet smtp.poczta.onet.pl:465', 'gmail smtp.gmail.com:465', 'office365 smtp.office365.com:587',
+    ]);
+  });
 });
 
 describe('the three documented accounts, with flags', () => {
