@@ -293,7 +293,15 @@ function connect(conn: Conn, onTls: () => void): Promise<void> {
     };
     conn.once('error', (err) => done(err));
     conn.once('end', () => done(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
-    conn.on('secureConnect' as never, onTls as never);
+    // nodemailer emits no event when STARTTLS begins: wrap the step that upgrades the socket.
+    const c = conn as unknown as { _upgradeConnection?: (cb: unknown) => unknown };
+    const upgrade = c._upgradeConnection;
+    if (typeof upgrade === 'function') {
+      c._upgradeConnection = (cb: unknown) => {
+        onTls();
+        return upgrade.call(conn, cb);
+      };
+    }
     conn.connect(() => {
       conn.removeAllListeners('error');
       conn.removeAllListeners('end');

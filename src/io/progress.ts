@@ -20,8 +20,11 @@ export async function progress(out: Output, host: string, port: number): Promise
   return {
     stage: (s) => {
       const text = out.t(STAGE_KEY[s], { host, port });
-      if (spinner.isSpinning) spinner.text = text;
-      else spinner.start(text);
+      if (!spinner.isSpinning) spinner.start(text);
+      else {
+        spinner.text = text;
+        spinner.render(); // now, not at the next frame: a quick stage is still named
+      }
     },
     stop: () => spinner.stop(),
   };

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, type IPty } from 'node-pty';
 import { BIN, cleanEnv, tempConfig } from '../helpers/cli.js';
 import { JAN_KOWALSKI, savedProfile } from '../helpers/fixtures.js';
+import { serverPool, testCerts } from '../helpers/smtp.js';
+
+const server = serverPool(afterEach);
 
 /** A real pseudo-terminal running the built CLI, answered the way a person types. */
 class Terminal {
@@ -81,5 +84,32 @@ describe('init in a real terminal (built CLI, node-pty)', () => {
     expect(await t.exit()).toBe(130);
     expect(t.text).toContain('Interrupted; nothing was saved.');
     expect(() => readFileSync(join(dir, 'profiles', 'default.json'))).toThrow();
+  });
+});
+
+describe('test-send in a real terminal', () => {
+  it.each([
+    ['en', ['Connecting to 127.0.0.1:', 'Negotiating TLS with 127.0.0.1…', 'Authenticating…', 'Sending the message…'], /✔ Message \S+ sent\./],
+    ['pl', ['Łączenie z 127.0.0.1:', 'Negocjowanie TLS z 127.0.0.1…', 'Uwierzytelnianie…', 'Wysyłanie wiadomości…'], /✔ Wiadomość \S+ wysłana\./],
+  ])('a spinner names each stage (%s), then the outcome; the password is never shown', async (lang, stages, done) => {
+    const s = await server({ user: 'jankowalski', password: 'Canary-Konwalia369!', authDelayMs: 300, dataDelayMs: 300 });
+    const { caFile } = await testCerts();
+    const env = cleanEnv({
+      MAILCFG_CONFIG_DIR: tempConfig(), MAILCFG_LANG: lang, MAILCFG_ACCOUNT_NAME: 'Comarch DMS', MAILCFG_EMAIL: 'jankowalski@wp.pl',
+      MAILCFG_HOST: '127.0.0.1', MAILCFG_PORT: String(s.port), MAILCFG_ENCRYPTION: 'starttls', MAILCFG_LOGIN: 'jankowalski',
+      MAILCFG_PASSWORD: 'Canary-Konwalia369!', MAILCFG_TLS_CA_FILE: caFile,
+    });
+    const pty = spawn(process.execPath, [BIN, 'test-send', '--to', 'annanowak@op.pl'], { name: 'xterm', cols: 120, rows: 30, env: env as Record<string, string> });
+    const t = new Terminal(pty);
+    expect(await t.exit()).toBe(0);
+    let at = -1;
+    for (const stage of stages) {
+      const next = t.transcript.indexOf(stage, at + 1);
+      expect(next, `${stage} after the stage before it in:\n${t.transcript}`).toBeGreaterThan(at);
+      at = next;
+    }
+    expect(t.transcript).toMatch(done);
+    expect(t.transcript).not.toContain('Canary-Konwalia369!');
+    expect(s.received).toHaveLength(1);
   });
 });

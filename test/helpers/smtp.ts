@@ -39,6 +39,8 @@ export interface TestServerOptions {
   authMethods?: string[];
   /** Delay before answering DATA, in ms (a slow server). */
   dataDelayMs?: number;
+  /** Delay before answering AUTH, in ms. */
+  authDelayMs?: number;
 }
 
 let certsPromise: Promise<{ ca: Pem; server: Pem; caFile: string; dir: string }> | undefined;
@@ -87,7 +89,8 @@ export async function startServer(o: TestServerOptions = {}): Promise<TestServer
     hideSTARTTLS: o.starttls === false,
     size: o.size,
     logger: commandLogger(commands) as SMTPServerOptions['logger'],
-    onAuth(auth, _session, cb) {
+    async onAuth(auth, _session, cb) {
+      if (o.authDelayMs) await new Promise((r) => setTimeout(r, o.authDelayMs));
       authAttempts.push({ method: auth.method, username: auth.username ?? '', password: auth.password ?? undefined, accessToken: auth.accessToken ?? undefined });
       if (o.authError) return cb(err(o.authError));
       if (auth.method === 'XOAUTH2') {
