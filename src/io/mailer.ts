@@ -172,7 +172,7 @@ export class Session {
         debug: true,
       } as ConstructorParameters<typeof SMTPConnection>[0]) as Conn;
       try {
-        await connect(conn, () => o.onStage?.('tls'));
+        await connect(conn, () => o.onStage?.('tls'), o.timeoutMs);
         break;
       } catch (e) {
         const f = failureOf(e as NodemailerError, 'connect', o);
@@ -282,15 +282,33 @@ export class Session {
   }
 }
 
-function connect(conn: Conn, onTls: () => void): Promise<void> {
+/**
+ * Opens the session. `connectTimeoutMs` bounds the name lookup and the TCP connection alone, so that an unreachable
+ * server is reported after --timeout, not after nodemailer's budget for the whole setup (TCP, TLS, greeting).
+ */
+function connect(conn: Conn, onTls: () => void, connectTimeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const done = (err?: unknown) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       if (err) reject(err);
       else resolve();
     };
+    const timer = setTimeout(() => {
+      done(Object.assign(new Error('Connection timeout'), { code: 'ETIMEDOUT', timeoutType: 'CONNECT_TIMEOUT' }));
+      conn.close();
+    }, connectTimeoutMs);
+    const internals = conn as unknown as { _connectToHost?: (...a: unknown[]) => unknown; _socket?: { once(e: string, f: () => void): void } };
+    const toHost = internals._connectToHost;
+    if (typeof toHost === 'function') {
+      internals._connectToHost = (...a: unknown[]) => {
+        const r = toHost.apply(conn, a);
+        internals._socket?.once('connect', () => clearTimeout(timer));
+        return r;
+      };
+    }
     conn.once('error', (err) => done(err));
     conn.once('end', () => done(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
     // nodemailer emits no event when STARTTLS begins: wrap the step that upgrades the socket.

@@ -179,10 +179,13 @@ describe('test-send through real sockets', () => {
     ].join('\n')]);
     const port = await new Promise<number>((r) => py.stdout.on('data', (c) => r(Number(String(c).trim()))));
     try {
-      const { code, doc } = await sendJson(await account(port, { MAILCFG_TIMEOUT: '1' }));
+      const { code, doc } = await sendJson(await account(port, { MAILCFG_TIMEOUT: '2' }));
       expect(code).toBe(69);
       expect(doc.error.code).toBe('ECONNTIMEOUT');
       expect(doc.error.hint).toContain('firewall');
+      // --timeout bounds the connection itself, not the connection plus the greeting window (2 + 2 s)
+      expect(doc.durationMs).toBeGreaterThanOrEqual(2000);
+      expect(doc.durationMs).toBeLessThan(3500);
     } finally {
       py.kill();
     }
