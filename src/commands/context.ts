@@ -1,4 +1,4 @@
-import type { Lang } from '../core/messages.js';
+import type { Lang, MessageKey } from '../core/messages.js';
 import type { Output } from '../io/output.js';
 import type { Paths } from '../io/paths.js';
 import {
@@ -112,13 +112,25 @@ export function refuseGoogleOauth(a: Account): void {
   }
 }
 
-/** Warnings an administrator should see whenever such an account is saved or used. */
-export function accountWarnings(ctx: Ctx, a: Account): void {
-  const { out } = ctx;
-  if (isUnusualPort(a.port, a.host)) out.warn(out.t('warn.unusualPort', { port: a.port! }));
-  if (a.tls?.insecure) out.warn(out.t('warn.insecureTls'));
-  if (a.encryption === 'none' && (a.auth ?? 'password') !== 'none') out.warn(out.t('warn.encryptionNone'));
+/** The warnings that apply to an account (message keys with their parameters). */
+function warningsOf(a: Account): Array<[MessageKey, Record<string, string | number>]> {
+  const w: Array<[MessageKey, Record<string, string | number>]> = [];
+  if (isUnusualPort(a.port, a.host)) w.push(['warn.unusualPort', { port: a.port! }]);
+  if (a.tls?.insecure) w.push(['warn.insecureTls', {}]);
+  if (a.encryption === 'none' && (a.auth ?? 'password') !== 'none') w.push(['warn.encryptionNone', {}]);
   if (isGoogleHost(a.host) && (a.auth ?? 'password') === 'password' && a.password && !isGmailAppPassword(a.password)) {
-    out.warn(out.t('warn.gmailPassword', { count: a.password.length }));
+    w.push(['warn.gmailPassword', { count: a.password.length }]);
   }
+  return w;
+}
+
+/**
+ * Warnings an administrator should see whenever such an account is saved or used. With `before` (a change of one
+ * field), only those the change brings: setting the description does not repeat the warning about the port.
+ */
+export function accountWarnings(ctx: Ctx, a: Account, before?: Account): void {
+  const { out } = ctx;
+  const id = ([key, params]: [MessageKey, Record<string, string | number>]) => key + JSON.stringify(params);
+  const known = new Set(before ? warningsOf(before).map(id) : []);
+  for (const w of warningsOf(a)) if (!known.has(id(w))) out.warn(out.t(w[0], w[1]));
 }

@@ -52,8 +52,7 @@ export async function set(ctx: Ctx, key: string, value: string): Promise<number>
   checkKey(key);
   if (SECRET_KEYS.includes(key)) {
     throw new MailcfgError({
-      exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.readonlyKey', params: { key },
-      hintKey: 'err.usage', hintParams: { reason: 'mailcfg init --password-stdin < file' },
+      exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.readonlyKey', params: { key }, hintKey: 'err.passwordArgv.hint',
     });
   }
   const r = parseField(key, value);
@@ -65,7 +64,7 @@ export async function set(ctx: Ctx, key: string, value: string): Promise<number>
   const checked = parseAccount(next);
   if (!checked.ok) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValues', issues: checked.issues });
   await saveProfile(ctx.paths.profileFile, checked.account);
-  accountWarnings(ctx, checked.account);
+  accountWarnings(ctx, checked.account, saved);
   if (out.json) out.printJson({ ok: true, profile: ctx.profile, key, value: getPath(checked.account, key) ?? null });
   else out.line(out.t('msg.setValue', { key, value: displayValue(out.lang, key, getPath(checked.account, key)) }));
   return EXIT.OK;

@@ -69,7 +69,8 @@ export class Output {
   errorSentence(e: MailcfgError): string {
     const only = e.issues[0];
     if (e.key === 'err.invalidField' && only && only.key !== 'unknownKey') {
-      return this.t('err.invalidField', { field: e.params.field ?? only.field, reason: this.t(only.key, only.params) });
+      // a reason that ends in its own punctuation ("did you mean …?") takes no second full stop
+      return this.t('err.invalidField', { field: e.params.field ?? only.field, reason: this.t(only.key, only.params) }).replace(/([?!.])\.$/, '$1');
     }
     return this.t(e.key, e.params);
   }

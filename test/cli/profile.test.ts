@@ -235,6 +235,15 @@ describe('show, set, get, export, import, reset, path', () => {
     expect((await run(['--config-dir', dir, 'get', 'password'])).stdout).not.toContain('Konwalia');
     const warn = await run(['--config-dir', dir, 'set', 'port', '2525']);
     expect(warn.stderr).toContain('not one of the usual open ports 25, 465, 587');
+    // the warning comes with the change that causes it, not with every later change
+    expect((await run(['--config-dir', dir, 'set', 'description', 'Powiadomienia'])).stderr).toBe('');
+    expect((await run(['--config-dir', dir, 'set', 'port', '2526'])).stderr).toContain('Port 2526 is not one of the usual');
+    const tls = await run(['--config-dir', dir, 'set', 'encryption', 'tls']);
+    expect(tls.code).toBe(65);
+    expect(tls.stderr).toBe('mailcfg: Invalid value for encryption: "tls" is ambiguous: did you mean ssl (TLS from the first byte, port 465) or starttls (upgrade, port 587)?\n');
+    const pw = await run(['--config-dir', dir, 'set', 'password', 'Canary-x1']);
+    expect(pw.stderr).not.toContain('Canary-x1');
+    expect(pw.stderr).toContain('--password-stdin');
   });
 
   it('export hides secrets unless asked; import validates before writing and keeps the saved password', async () => {
