@@ -1,6 +1,9 @@
 import { MailcfgError, isMailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
-import { isDue, isPending, markDeferred, markRequeued, type QueueEntry } from '../core/queue-state.js';
+import { isDue, isPending, markDeferred, markRequeued, type QueueEntry, type QueueError } from '../core/queue-state.js';
+import { hasKey, type MessageKey } from '../core/messages.js';
+import { localTime } from '../core/render.js';
+import type { Output } from '../io/output.js';
 import { isTemporary } from '../core/diagnose.js';
 import { Queue } from '../io/queue.js';
 import { Session } from '../io/mailer.js';
@@ -12,8 +15,15 @@ import { deliver, errorRecord } from './send.js';
 function entryJson(e: QueueEntry & { sending?: boolean }) {
   return {
     id: e.id, status: e.sending ? 'sending' : e.status, to: e.to, subject: e.subject, attempts: e.attempts,
-    lastError: e.lastError, nextAttemptAt: e.nextAttemptAt, createdAt: e.createdAt,
+    lastError: e.lastError && { code: e.lastError.code, smtpCode: e.lastError.smtpCode, message: e.lastError.message },
+    nextAttemptAt: e.nextAttemptAt, createdAt: e.createdAt,
   };
+}
+
+/** A recorded failure in the reader's language when it was recorded as a catalogue key, else as it was written. */
+function queueErrorText(out: Output, err: QueueError): string {
+  if (err.key && hasKey(err.key)) return out.t(err.key, err.params ?? {});
+  return err.message;
 }
 
 export async function list(ctx: Ctx): Promise<number> {
@@ -28,12 +38,16 @@ export async function list(ctx: Ctx): Promise<number> {
     out.line(out.t('queue.empty'));
     return EXIT.OK;
   }
-  for (const e of entries) {
+  const rows = entries.map((e) => {
     const status = e.sending ? 'sending' : e.status;
     const colour = status === 'sent' ? out.c.green : status === 'failed' ? out.c.red : status === 'deferred' ? out.c.yellow : out.c.cyan;
-    out.line(`${e.id}  ${colour(status.padEnd(8))}  ${e.createdAt.slice(0, 19).replace('T', ' ')}  ${e.to.join(', ')}  “${e.subject}”  (${out.t('queue.attempts', { n: e.attempts })})`);
-    if (e.lastError && status !== 'sent') out.line(`    ${e.lastError.message}`);
-    if (status === 'deferred' && e.nextAttemptAt) out.line(`    ${out.t('queue.nextAttempt', { at: e.nextAttemptAt })}`);
+    return { e, status, colour, label: out.t(`queue.status.${status}` as MessageKey) };
+  });
+  const width = Math.max(...rows.map((r) => [...r.label].length));
+  for (const { e, status, colour, label } of rows) {
+    out.line(`${e.id}  ${colour(label + ' '.repeat(width - [...label].length))}  ${localTime(e.createdAt)}  ${e.to.join(', ')}  “${e.subject}”  (${out.t('queue.attempts', { n: e.attempts })})`);
+    if (e.lastError && status !== 'sent') out.line(`    ${queueErrorText(out, e.lastError)}`);
+    if (status === 'deferred' && e.nextAttemptAt) out.line(`    ${out.t('queue.nextAttempt', { at: localTime(e.nextAttemptAt) })}`);
   }
   return EXIT.OK;
 }

@@ -5,7 +5,7 @@ import { MailcfgError, isMailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import { isTemporary } from '../core/diagnose.js';
 import { markDeferred, markFailed, markSent, type QueueEntry, type QueueError } from '../core/queue-state.js';
-import { formatLines } from '../core/render.js';
+import { formatLines, localTime } from '../core/render.js';
 import { Session, type SessionInfo } from '../io/mailer.js';
 import { Queue } from '../io/queue.js';
 import { progress } from '../io/progress.js';
@@ -109,7 +109,9 @@ export async function composeMessage(a: Account, m: { to: string[]; subject: str
 }
 
 export function errorRecord(out: Output, e: MailcfgError): QueueError {
-  return { code: e.code, smtpCode: e.smtpCode, message: out.errorSentence(e) };
+  const record: QueueError = { code: e.code, smtpCode: e.smtpCode, message: out.errorSentence(e) };
+  if (e.issues.length === 0) Object.assign(record, { key: e.key, params: e.params });
+  return record;
 }
 
 export interface Delivery {
@@ -194,7 +196,7 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   }
   if (result.error) {
     out.error(result.error);
-    out.info(out.t(e.status === 'deferred' ? 'send.keptDeferred' : 'send.markedFailed', { id: e.id, at: e.nextAttemptAt ?? '' }));
+    out.info(out.t(e.status === 'deferred' ? 'send.keptDeferred' : 'send.markedFailed', { id: e.id, at: e.nextAttemptAt ? localTime(e.nextAttemptAt) : '' }));
     return result.error.exit;
   }
   const info = session!.info;

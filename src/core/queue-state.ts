@@ -4,7 +4,11 @@ export type QueueStatus = 'queued' | 'deferred' | 'failed' | 'sent';
 export interface QueueError {
   code: string;
   smtpCode: number | null;
+  /** The sentence in the language of the run that recorded it. */
   message: string;
+  /** The same sentence as a catalogue key, so that `queue list` can say it in the reader's language. */
+  key?: string;
+  params?: Record<string, string | number>;
 }
 
 export interface QueueEntry {

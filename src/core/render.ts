@@ -40,3 +40,11 @@ export function formatTable(rows: string[][]): string {
 export function formatLines(lines: Array<[string, string]>): string {
   return formatTable(lines);
 }
+
+/** An ISO timestamp as local "YYYY-MM-DD HH:MM:SS", the way a person reads a queue. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

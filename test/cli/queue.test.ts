@@ -112,9 +112,13 @@ describe('the queue', () => {
     const list = JSON.parse((await run(['queue', 'list', '--json'], { env })).stdout);
     expect(Object.keys(list[0]).sort()).toEqual(['attempts', 'createdAt', 'id', 'lastError', 'nextAttemptAt', 'status', 'subject', 'to']);
     expect(list[0]).toMatchObject({ id: a, status: 'deferred', attempts: 1, subject: 'wiadomość 0', lastError: { code: 'ECONNREFUSED' } });
+    expect(Object.keys(list[0].lastError).sort()).toEqual(['code', 'message', 'smtpCode']);
+    // recorded by an English run, read in Polish: the reader's language, local time
     const human = await run(['--lang', 'pl', 'queue'], { env });
-    expect(human.stdout).toContain('deferred');
-    expect(human.stdout).toContain('następna próba po');
+    expect(human.stdout).toMatch(new RegExp(`^${a}  odłożona  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  jan0@wp\\.pl  “wiadomość 0”  \\(prób: 1\\)$`, 'm'));
+    expect(human.stdout).toContain('Połączenie z 127.0.0.1:1 zostało odrzucone');
+    expect(human.stdout).toMatch(/następna próba po \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/m);
+    expect((await run(['queue'], { env })).stdout).toContain('The connection to 127.0.0.1:1 was refused');
     expect((await run(['queue', 'remove', b!], { env })).code).toBe(0);
     expect((await run(['queue', 'remove', 'nope'], { env })).code).toBe(65);
     const s = await server();
