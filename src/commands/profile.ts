@@ -6,6 +6,8 @@ import {
 import { displayValue, accountLines, formatLines } from '../core/render.js';
 import { MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
+import type { MessageRef } from '../core/messages.js';
+import { parseJson, jsonReason } from '../core/json.js';
 import { saveProfile, deleteProfile } from '../io/store.js';
 import { accountWarnings, loadSaved, type Ctx } from './context.js';
 
@@ -134,18 +136,16 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** Validated as a whole before anything is written; secrets absent from the file are kept. */
 export async function importProfile(ctx: Ctx, file: string): Promise<number> {
   const { out } = ctx;
+  const source: MessageRef = file === '-' ? { key: 'file.stdin' } : { key: 'file.named', params: { path: file } };
   let text: string;
   try {
     text = file === '-' ? await readAll(ctx.stdin) : readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path: file, reason: (e as NodeJS.ErrnoException).code ?? String(e) } });
+    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path: file === '-' ? { key: 'file.stdin' } : file, reason: (e as NodeJS.ErrnoException).code ?? String(e) } });
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.importJson', params: { path: file, reason: (e as Error).message } });
-  }
+  const json = parseJson(text);
+  if (!json.ok) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.importJson', params: { source, reason: jsonReason(json) } });
+  const data = json.value;
   if (data && typeof data === 'object') {
     for (const k of ['profile', 'passwordSet', 'clientSecretSet', 'refreshTokenSet', 'exists']) delete (data as Record<string, unknown>)[k];
   }

@@ -1,8 +1,8 @@
-import type { MessageKey } from './messages.js';
+import type { MessageKey, MessageParams } from './messages.js';
 import type { ExitCode } from './exit.js';
 import type { FieldIssue } from './account.js';
 
-export type Params = Record<string, string | number>;
+export type Params = MessageParams;
 
 /**
  * A failure the user should understand. Carries its exit code, a stable code

@@ -78,11 +78,17 @@ const en = {
   'err.noProfile': 'There is no saved profile "{profile}".',
   'err.noProfile.hint': 'Create it with "mailcfg init" or "mailcfg preset <id>".',
   'err.corrupt': 'The configuration file {path} cannot be read: {reason}. It was left untouched.',
+  'err.corruptJson': 'The file {path} is not valid JSON ({reason}); it was left untouched.',
+  'json.at': 'syntax error at line {line}, column {column}',
+  'json.end': 'it ends too early',
+  'json.syntax': 'syntax error',
+  'file.stdin': 'Standard input',
+  'file.named': 'The file {path}',
   'err.corrupt.hint': 'Fix or move the file away, then run "mailcfg init" again.',
   'err.invalidStored': 'The configuration file {path} holds invalid settings. It was left untouched.',
   'err.io': 'Cannot {action} {path}: {reason}.',
   'err.readFile': 'Cannot read the file {path}: {reason}.',
-  'err.importJson': 'The file {path} is not valid JSON: {reason}. Nothing was written.',
+  'err.importJson': '{source} is not valid JSON ({reason}). Nothing was written.',
   'err.unknownPreset': 'Unknown preset "{id}".',
   'err.unknownPreset.hint': 'Available presets: {ids} (see "mailcfg preset list").',
   'err.disabled': 'Sending is disabled for profile "{profile}" (enabled = no).',
@@ -441,11 +447,17 @@ const pl: Record<MessageKey, string> = {
   'err.noProfile': 'Nie ma zapisanego profilu „{profile}”.',
   'err.noProfile.hint': 'Utwórz go poleceniem „mailcfg init” lub „mailcfg preset <id>”.',
   'err.corrupt': 'Nie można odczytać pliku konfiguracji {path}: {reason}. Plik pozostawiono bez zmian.',
+  'err.corruptJson': 'Plik {path} nie zawiera poprawnego JSON-a ({reason}); pozostawiono go bez zmian.',
+  'json.at': 'błąd składni w wierszu {line}, kolumnie {column}',
+  'json.end': 'kończy się za wcześnie',
+  'json.syntax': 'błąd składni',
+  'file.stdin': 'Standardowe wejście',
+  'file.named': 'Plik {path}',
   'err.corrupt.hint': 'Popraw plik lub przenieś go w inne miejsce, potem uruchom ponownie „mailcfg init”.',
   'err.invalidStored': 'Plik konfiguracji {path} zawiera niepoprawne ustawienia. Plik pozostawiono bez zmian.',
   'err.io': 'Nie można {action} {path}: {reason}.',
   'err.readFile': 'Nie można odczytać pliku {path}: {reason}.',
-  'err.importJson': 'Plik {path} nie jest poprawnym JSON-em: {reason}. Nic nie zapisano.',
+  'err.importJson': '{source} nie zawiera poprawnego JSON-a ({reason}). Nic nie zapisano.',
   'err.unknownPreset': 'Nieznany szablon „{id}”.',
   'err.unknownPreset.hint': 'Dostępne szablony: {ids} (zob. „mailcfg preset list”).',
   'err.disabled': 'Wysyłanie jest wyłączone w profilu „{profile}” (Włącz wysyłanie wiadomości email = nie).',
@@ -724,9 +736,21 @@ const pl: Record<MessageKey, string> = {
 
 const catalogue: Record<Lang, Record<MessageKey, string>> = { en, pl };
 
-export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
+/** A parameter that is itself a message, said in the same language as the sentence around it. */
+export interface MessageRef {
+  key: MessageKey;
+  params?: Record<string, string | number>;
+}
+
+export type MessageParams = Record<string, string | number | MessageRef>;
+
+export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const template = catalogue[lang][key] ?? en[key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
+  return template.replace(/\{(\w+)\}/g, (m, name: string) => {
+    if (!(name in params)) return m;
+    const v = params[name]!;
+    return typeof v === 'object' ? t(lang, v.key, v.params) : String(v);
+  });
 }
 
 export function hasKey(key: string): key is MessageKey {

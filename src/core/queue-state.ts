@@ -1,3 +1,5 @@
+import type { MessageParams } from './messages.js';
+
 /** The life of a queued message. Pure: the store in io/queue.ts applies these. */
 export type QueueStatus = 'queued' | 'deferred' | 'failed' | 'sent';
 
@@ -8,7 +10,7 @@ export interface QueueError {
   message: string;
   /** The same sentence as a catalogue key, so that `queue list` can say it in the reader's language. */
   key?: string;
-  params?: Record<string, string | number>;
+  params?: MessageParams;
 }
 
 export interface QueueEntry {

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { t, type Lang, type MessageKey } from '../core/messages.js';
+import { t, type Lang, type MessageKey, type MessageParams } from '../core/messages.js';
 import type { MailcfgError } from '../core/errors.js';
 import { fieldSpec } from '../core/fields.js';
 import type { FieldIssue } from '../core/account.js';
@@ -34,7 +34,7 @@ export class Output {
     this.stderr = o.stderr ?? process.stderr;
   }
 
-  t(key: MessageKey, params?: Record<string, string | number>): string {
+  t(key: MessageKey, params?: MessageParams): string {
     return t(this.lang, key, params);
   }
 
@@ -70,7 +70,7 @@ export class Output {
     const only = e.issues[0];
     if (e.key === 'err.invalidField' && only && only.key !== 'unknownKey') {
       // a reason that ends in its own punctuation ("did you mean …?") takes no second full stop
-      return this.t('err.invalidField', { field: e.params.field ?? only.field, reason: this.t(only.key, only.params) }).replace(/([?!.])\.$/, '$1');
+      return this.t('err.invalidField', { field: (e.params.field as string | undefined) ?? only.field, reason: this.t(only.key, only.params) }).replace(/([?!.])\.$/, '$1');
     }
     return this.t(e.key, e.params);
   }

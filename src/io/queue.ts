@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sentToPrune, type QueueEntry } from '../core/queue-state.js';
 import { ensurePrivateDir, writeFileAtomic, ioError } from './fsutil.js';
+import { parseJson, jsonReason } from '../core/json.js';
 import { MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 
@@ -55,15 +56,18 @@ export class Queue {
   }
 
   private readEntry(path: string): QueueEntry | undefined {
+    let text: string;
     try {
-      return JSON.parse(readFileSync(path, 'utf8')) as QueueEntry;
+      text = readFileSync(path, 'utf8');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      if (e instanceof SyntaxError) {
-        throw new MailcfgError({ exit: EXIT.IOERR, code: 'ECORRUPT', key: 'err.corrupt', params: { path, reason: e.message }, hintKey: 'err.corrupt.hint' });
-      }
       throw ioError('read', path, e);
     }
+    const json = parseJson(text);
+    if (!json.ok) {
+      throw new MailcfgError({ exit: EXIT.IOERR, code: 'ECORRUPT', key: 'err.corruptJson', params: { path, reason: jsonReason(json) }, hintKey: 'err.corrupt.hint' });
+    }
+    return json.value as QueueEntry;
   }
 
   private names(): string[] {

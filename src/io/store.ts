@@ -1,6 +1,7 @@
 import { readFileSync, statSync, unlinkSync, readdirSync } from 'node:fs';
 import { dirname, basename } from 'node:path';
 import { parseAccount, type Account } from '../core/account.js';
+import { parseJson, jsonReason } from '../core/json.js';
 import { MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import { ensurePrivateDir, ioError } from './fsutil.js';
@@ -26,15 +27,13 @@ export function loadProfile(file: string): LoadedProfile | undefined {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw ioError('read', file, e);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
+  const json = parseJson(text);
+  if (!json.ok) {
     throw new MailcfgError({
-      exit: EXIT.IOERR, code: 'ECORRUPT', key: 'err.corrupt', params: { path: file, reason: (e as Error).message }, hintKey: 'err.corrupt.hint',
+      exit: EXIT.IOERR, code: 'ECORRUPT', key: 'err.corruptJson', params: { path: file, reason: jsonReason(json) }, hintKey: 'err.corrupt.hint',
     });
   }
-  const parsed = parseAccount(data);
+  const parsed = parseAccount(json.value);
   if (!parsed.ok) {
     throw new MailcfgError({
       exit: EXIT.IOERR, code: 'ECORRUPT', key: 'err.invalidStored', params: { path: file }, hintKey: 'err.corrupt.hint',

@@ -284,6 +284,28 @@ describe('show, set, get, export, import, reset, path', () => {
     expect(JSON.parse(j.stdout).error.code).toBe('ECORRUPT');
   });
 
+  it('a broken JSON file is located by line and column, and no piece of it (a password) is repeated', async () => {
+    const dir = tempConfig();
+    mkdirSync(join(dir, 'profiles'), { recursive: true });
+    const file = join(dir, 'profiles', 'default.json');
+    // V8's own message for this one quotes the text around the error: the password
+    writeFileSync(file, '{"host": "smtp.wp.pl",\n "password": Canary-Konwalia}');
+    const r = await run(['--config-dir', dir, 'show']);
+    expect(r.code).toBe(74);
+    expect(r.stderr).toBe(`mailcfg: The file ${file} is not valid JSON (syntax error); it was left untouched.\nHint: Fix or move the file away, then run "mailcfg init" again.\n`);
+    const cases: Array<[string, string, string]> = [
+      ['{"password": "Canary-Konwalia", ', 'en', 'Standard input is not valid JSON (it ends too early). Nothing was written.'],
+      ['{"password": "Canary-Konwalia" x}', 'en', 'Standard input is not valid JSON (syntax error at line 1, column 32). Nothing was written.'],
+      ['{\n"password": Canary-Konwalia}', 'pl', 'Standardowe wejście nie zawiera poprawnego JSON-a (błąd składni). Nic nie zapisano.'],
+      ['{\n  "password": "Canary-Konwalia",\n}', 'pl', 'Standardowe wejście nie zawiera poprawnego JSON-a (błąd składni w wierszu 3, kolumnie 1). Nic nie zapisano.'],
+    ];
+    for (const [input, lang, sentence] of cases) {
+      const imp = await run(['--config-dir', dir, '--lang', lang, '--profile', 'other', 'import', '-'], { input });
+      expect(imp.code).toBe(65);
+      expect(imp.stderr).toBe(`mailcfg: ${sentence}\n`);
+    }
+  });
+
   it('profiles are separate; reset needs --yes without a terminal', async () => {
     const dir = tempConfig();
     await jan(dir);
