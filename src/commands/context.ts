@@ -94,11 +94,13 @@ export function passwordLayer(password: string | undefined): Account | undefined
 }
 
 /** exit 78 listing what is missing; the flags that would supply it are named. */
-export function requireComplete(a: Account, opts: { passwordAvailable?: boolean } = {}): void {
+export function requireComplete(a: Account, opts: { passwordAvailable?: boolean; run?: boolean } = {}): void {
   const missing = missingFields(a, opts);
   if (missing.length === 0) return;
+  // a run (verify, test-send, flush) saves nothing: its password comes from the environment, not from stdin
+  const passwordFrom = opts.run ? envName('password') : '--password-stdin';
   const flags = missing
-    .map((k) => (k === 'password' ? '--password-stdin' : fieldSpec(k)?.flag ? `--${fieldSpec(k)!.flag}` : envName(k)))
+    .map((k) => (k === 'password' ? passwordFrom : fieldSpec(k)?.flag ? `--${fieldSpec(k)!.flag}` : envName(k)))
     .join(' ');
   throw new MailcfgError({
     exit: EXIT.CONFIG, code: 'ECONFIG', key: 'err.missing', params: { fields: missing.join(', ') },

@@ -19,7 +19,7 @@ export function runAccount(ctx: Ctx, flags: Record<string, unknown>, opts: { req
     throw new MailcfgError({ exit: EXIT.CONFIG, code: 'EDISABLED', key: 'err.disabled', params: { profile: ctx.profile }, hintKey: 'err.disabled.hint' });
   }
   refuseGoogleOauth(a);
-  requireComplete(a);
+  requireComplete(a, { run: true });
   accountWarnings(ctx, a);
   return a;
 }

@@ -314,6 +314,14 @@ describe('test-send through real sockets', () => {
     expect((await run(['test-send'], { env })).code).toBe(64);
     expect(queueFiles(env.MAILCFG_CONFIG_DIR)).toEqual([]);
   });
+
+  it('an account without a password → 78 naming MAILCFG_PASSWORD, the way a run takes it; nothing queued', async () => {
+    const env = { ...(await account(1)), MAILCFG_PASSWORD: undefined };
+    const r = await run(['test-send', '--to', 'annanowak@op.pl'], { env });
+    expect(r.code).toBe(78);
+    expect(r.stderr).toBe('mailcfg: The configuration is incomplete; missing: password.\nHint: Give them as options or MAILCFG_* variables (MAILCFG_PASSWORD), or run "mailcfg init" in a terminal.\n');
+    expect(queueFiles(env.MAILCFG_CONFIG_DIR)).toEqual([]);
+  });
 });
 
 describe('verify', () => {
