@@ -37,16 +37,22 @@ function deriveMissingLogin(a: Account, rule?: 'localpart' | 'address'): Account
 }
 
 /** Validate, refuse what cannot work, save, and say so. Shared by init and preset. */
-async function finish(ctx: Ctx, account: Account, p: Prompter | undefined): Promise<number> {
+async function finish(ctx: Ctx, account: Account, p: Prompter | undefined, state: { deviceSignIn?: boolean } = {}): Promise<number> {
   const { out } = ctx;
   const parsed = parseAccount(account);
   if (!parsed.ok) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValues', issues: parsed.issues });
-  const a = parsed.account;
+  let a = parsed.account;
   refuseGoogleOauth(a);
-  requireComplete(a);
+  // a person's sign-in brings the refresh token after the summary
+  requireComplete(state.deviceSignIn ? mergeAccounts(a, { oauth2: { refreshToken: '-' } }) : a);
   if (p && !(await confirmSummary(p, out, a))) {
     out.line(out.t('msg.cancelled'));
     return EXIT.OK;
+  }
+  if (state.deviceSignIn) {
+    const { deviceSignIn } = await import('./oauth.js');
+    a = mergeAccounts(a, { oauth2: { refreshToken: await deviceSignIn(ctx, a) } });
+    if (a.oauth2) delete a.oauth2.clientSecret;
   }
   await saveProfile(ctx.paths.profileFile, a);
   accountWarnings(ctx, a);
@@ -87,6 +93,7 @@ export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promi
   const { saved, env, flags, pw } = await layers(ctx, opts);
   let account = deriveMissingLogin(mergeAccounts(withDefaults({}), saved, env, flags, pw));
   let p: Prompter | undefined;
+  const state: { deviceSignIn?: boolean } = {};
   if (ctx.interactive) {
     p = await prompterFor(deps);
     ctx.out.info(ctx.out.t('wiz.intro', { profile: ctx.profile }));
@@ -97,9 +104,9 @@ export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promi
       const found = await proposeFor(ctx, email);
       return found && mergeAccounts(found, keep);
     };
-    account = await runWizard(p, ctx.out, account, { propose });
+    account = await runWizard(p, ctx.out, account, { propose, state });
   }
-  return finish(ctx, account, p);
+  return finish(ctx, account, p, state);
 }
 
 export async function preset(ctx: Ctx, id: string, opts: SetupOptions, deps: Deps = {}): Promise<number> {
@@ -140,18 +147,19 @@ export async function applyServer(
   const email = flags.email ?? env.email ?? saved.email;
   let account = mergeAccounts(withDefaults({}), saved, server(email), env, flags, pw);
   let p: Prompter | undefined;
+  const state: { deviceSignIn?: boolean } = {};
   if (ctx.interactive) {
     p = await prompterFor(deps);
     const missing = missingFields(account);
     if (missing.length > 0) {
       const only = [...missing];
       if (missing.includes('email') && !only.includes('login')) only.push('login');
-      account = await runWizard(p, out, account, { only, loginRule });
+      account = await runWizard(p, out, account, { only, loginRule, state });
     }
   }
   account = deriveMissingLogin(account, loginRule);
   if (!out.json) out.info(out.t('msg.presetApplied', { name, host: account.host!, port: account.port!, encryption: account.encryption! }));
-  return finish(ctx, account, p);
+  return finish(ctx, account, p, state);
 }
 
 export async function presetList(ctx: Ctx): Promise<number> {

@@ -17,6 +17,8 @@ export interface WizardOptions {
   loginRule?: 'localpart' | 'address';
   /** Server settings for an address (detection), offered as defaults when no server is set yet; the caller keeps what was given explicitly. */
   propose?: (email: string) => Promise<Account | undefined>;
+  /** Set by the wizard when the user chose a person's sign-in (device code) for Microsoft 365: done after the summary. */
+  state?: { deviceSignIn?: boolean };
 }
 
 /**
@@ -121,6 +123,18 @@ export async function runWizard(p: Prompter, out: Output, start: Account, opts: 
     if (ask('oauth2.clientId')) await text('oauth2.clientId', 'field.oauth2.clientId', true);
     if (ask('oauth2.clientSecret') && !a.oauth2?.refreshToken) {
       const had = a.oauth2?.clientSecret !== undefined;
+      const how = await p.select<'secret' | 'device'>({
+        message: out.t('wiz.oauthFlow'),
+        choices: [
+          { name: out.t('wiz.oauthFlow.secret'), value: 'secret' },
+          { name: out.t('wiz.oauthFlow.device'), value: 'device' },
+        ],
+        default: 'secret',
+      });
+      if (how === 'device') {
+        if (opts.state) opts.state.deviceSignIn = true;
+        return a;
+      }
       const answer = await p.password({
         message: had ? `${label('field.oauth2.clientSecret')} (Enter = ${out.t('value.masked')})` : label('field.oauth2.clientSecret'),
         validate: (v) => (v === '' && !had ? out.t('invalid.required') : true),

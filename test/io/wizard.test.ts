@@ -6,6 +6,8 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import { tempConfig } from '../helpers/cli.js';
 import { JAN_KOWALSKI, savedProfile } from '../helpers/fixtures.js';
+import { testCerts } from '../helpers/smtp.js';
+import { startTokenEndpoint } from '../helpers/token-endpoint.js';
 
 /** Runs the real CLI entry with a terminal on stdin (prompts are driven through @inquirer/testing's screen). */
 function start(args: string[], env: Record<string, string> = {}) {
@@ -171,5 +173,74 @@ describe('init wizard (real prompts, scripted keys)', () => {
     expect(await run.done).toBe(0);
     expect(run.out()).toContain('Not saved.');
     expect(existsSync(join(dir, 'profiles', 'default.json'))).toBe(false);
+  });
+
+  describe('preset office365', () => {
+    const TENANT = 'contoso.onmicrosoft.com';
+    const CLIENT = '11111111-2222-3333-4444-555555555555';
+
+    async function office365(lang: string, authority: string) {
+      const dir = tempConfig();
+      const { caFile } = await testCerts();
+      const run = start(['--config-dir', dir, '--lang', lang, 'preset', 'office365', '--account-name', 'Comarch DMS', '--authority', authority, '--ca-file', caFile]);
+      return { dir, run };
+    }
+
+    it('as an application: tenant, client and a masked client secret', async () => {
+      const { dir, run } = await office365('en', 'https://127.0.0.1:9');
+      await answer('jan@contoso.test', /Email \(outgoing\)/);
+      await answer(null, /Login.*jan@contoso\.test/);
+      await answer(TENANT, /Tenant ID/);
+      await answer(CLIENT, /Application \(client\) ID/);
+      await see('as an application, with a client secret');
+      await answer(null, /How does mailcfg sign in to Microsoft 365\?/);
+      await see(/Client secret/);
+      screen.type('Client~Secret~Canary');
+      expect(screen.getScreen()).not.toContain('Client~Secret~Canary');
+      screen.keypress('enter');
+      await answer(null, /Save these settings\?/);
+      await answer(null, /Send a test message now\?/);
+      expect(await run.done).toBe(0);
+      expect(run.out() + run.err()).not.toContain('Client~Secret~Canary');
+      expect(JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'))).toMatchObject({
+        host: 'smtp.office365.com', port: 587, encryption: 'starttls', auth: 'oauth2', login: 'jan@contoso.test',
+        oauth2: { tenantId: TENANT, clientId: CLIENT, clientSecret: 'Client~Secret~Canary' },
+      });
+    });
+
+    it('as a person, in Polish: after the summary the device code is shown, and the refresh token is saved', async () => {
+      let polls = 0;
+      const tok = await startTokenEndpoint((req) => {
+        if (req.path.endsWith('/devicecode')) {
+          return { status: 200, body: { device_code: 'DC-1', user_code: 'WXYZ-1234', verification_uri: 'https://microsoft.com/devicelogin', expires_in: 900, interval: 0 } };
+        }
+        polls++;
+        return polls < 2
+          ? { status: 400, body: { error: 'authorization_pending', error_description: 'AADSTS70016: Authorization is pending.' } }
+          : { status: 200, body: { access_token: 'AT-canary', refresh_token: 'RT-canary', expires_in: 3600 } };
+      });
+      try {
+        const { dir, run } = await office365('pl', tok.authority);
+        await answer('jan@contoso.test', /Email \(wychodzący\)/);
+        await answer(null, /Login.*jan@contoso\.test/);
+        await answer(TENANT, /Identyfikator dzierżawy/);
+        await answer(CLIENT, /Identyfikator aplikacji/);
+        await see(/Jak mailcfg ma logować się do Microsoft 365\?/);
+        screen.keypress('down');
+        await answer(null, /jako osoba, w przeglądarce kodem/);
+        await answer(null, /Zapisać te ustawienia\?/);
+        await answer(null, /Wysłać teraz testową wiadomość email\?/);
+        expect(await run.done).toBe(0);
+        expect(run.err()).toContain('otwórz https://microsoft.com/devicelogin i wpisz kod WXYZ-1234');
+        expect(run.out()).toContain('Zapisano ustawienia');
+        expect(polls).toBe(2);
+        const saved = JSON.parse(readFileSync(join(dir, 'profiles', 'default.json'), 'utf8'));
+        expect(saved).toMatchObject({ auth: 'oauth2', oauth2: { tenantId: TENANT, clientId: CLIENT, refreshToken: 'RT-canary' } });
+        expect(saved.oauth2.clientSecret).toBeUndefined();
+        expect(run.out() + run.err()).not.toMatch(/RT-canary|AT-canary/);
+      } finally {
+        await tok.close();
+      }
+    });
   });
 });
