@@ -21,10 +21,10 @@ interface Deps {
   prompter?: Prompter;
 }
 
-async function prompterFor(deps: Deps): Promise<Prompter> {
+async function prompterFor(ctx: Ctx, deps: Deps): Promise<Prompter> {
   if (deps.prompter) return deps.prompter;
   const { inquirerPrompter } = await import('../io/prompts.js');
-  return inquirerPrompter();
+  return inquirerPrompter(ctx.out.confirmWords());
 }
 
 /** When no login was given, presets (and known hosts) derive it from the address. */
@@ -95,7 +95,7 @@ export async function init(ctx: Ctx, opts: SetupOptions, deps: Deps = {}): Promi
   let p: Prompter | undefined;
   const state: { deviceSignIn?: boolean } = {};
   if (ctx.interactive) {
-    p = await prompterFor(deps);
+    p = await prompterFor(ctx, deps);
     ctx.out.info(ctx.out.t('wiz.intro', { profile: ctx.profile }));
     // A detected server replaces the defaults, not what flags, env or the saved profile said.
     const given = mergeAccounts(saved, env, flags);
@@ -149,7 +149,7 @@ export async function applyServer(
   let p: Prompter | undefined;
   const state: { deviceSignIn?: boolean } = {};
   if (ctx.interactive) {
-    p = await prompterFor(deps);
+    p = await prompterFor(ctx, deps);
     const missing = missingFields(account);
     if (missing.length > 0) {
       const only = [...missing];

@@ -43,6 +43,11 @@ export class Output {
     if (!this.json) this.stdout.write(text + '\n');
   }
 
+  /** The yes/no words of confirmation prompts, in the output's language. */
+  confirmWords(): { yes: string; no: string; error: string } {
+    return { yes: this.t('confirm.yes'), no: this.t('confirm.no'), error: this.t('confirm.error') };
+  }
+
   info(text: string): void {
     this.stderr.write(text + '\n');
   }

@@ -15,13 +15,21 @@ export interface Prompter {
   confirm(o: { message: string; default?: boolean }): Promise<boolean>;
 }
 
-export async function inquirerPrompter(): Promise<Prompter> {
+/** Yes/no in the user's language: a Polish administrator answers "t" (tak) or "n" (nie); y/n always work too. */
+export interface ConfirmWords {
+  yes: string;
+  no: string;
+  error: string;
+}
+
+export async function inquirerPrompter(words?: ConfirmWords): Promise<Prompter> {
   const p = await import('@inquirer/prompts');
+  const theme = words && { keywords: { yes: words.yes, no: words.no, error: () => words.error } };
   return {
     input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
     password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
     select: <T,>(o: { message: string; choices: Choice<T>[]; default?: T }) =>
       p.select<T>({ message: o.message, choices: o.choices, default: o.default }),
-    confirm: (o) => p.confirm({ message: o.message, default: o.default }),
+    confirm: (o) => p.confirm({ message: o.message, default: o.default, theme }),
   };
 }

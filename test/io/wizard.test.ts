@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli.js';
 import { tempConfig } from '../helpers/cli.js';
 import { JAN_KOWALSKI, savedProfile } from '../helpers/fixtures.js';
-import { testCerts } from '../helpers/smtp.js';
+import { startServer, testCerts } from '../helpers/smtp.js';
 import { startTokenEndpoint } from '../helpers/token-endpoint.js';
 
 /** Runs the real CLI entry with a terminal on stdin (prompts are driven through @inquirer/testing's screen). */
@@ -173,6 +173,29 @@ describe('init wizard (real prompts, scripted keys)', () => {
     expect(await run.done).toBe(0);
     expect(run.out()).toContain('Not saved.');
     expect(existsSync(join(dir, 'profiles', 'default.json'))).toBe(false);
+  });
+
+  it('after saving, "yes" to the test message sends it to the address given, through the saved account', async () => {
+    const smtp = await startServer({ user: 'jankowalski', password: 'Konwalia369!' });
+    try {
+      const dir = tempConfig();
+      const { caFile } = await testCerts();
+      const run = start(['--config-dir', dir, '--lang', 'pl', 'preset', 'wp', '--account-name', 'Comarch DMS', '--email', 'jankowalski@wp.pl',
+        '--display-name', 'Comarch DMS – powiadomienia', '--host', '127.0.0.1', '--port', String(smtp.port), '--ca-file', caFile]);
+      await answer('Konwalia369!', /Hasło/);
+      await answer(null, /Zapisać te ustawienia\?/);
+      await see(/Wysłać teraz testową wiadomość email\? \(t\/N\)/);
+      screen.type('t');
+      await answer(null, /Wysłać teraz testową wiadomość email\?/);
+      await answer('annanowak@op.pl', /Adres email odbiorcy/); // "t" is "tak"; y works too
+      expect(await run.done).toBe(0);
+      expect(smtp.received).toHaveLength(1);
+      expect(smtp.received[0]!.to).toEqual(['annanowak@op.pl']);
+      expect(smtp.received[0]!.raw.toString()).toMatch(/^From: =\?UTF-8\?Q\?Comarch_DMS_=E2=80=93_powiadomienia\?= <jankowalski@wp\.pl>$/m);
+      expect(run.out()).toMatch(/Wiadomość \S+ wysłana/);
+    } finally {
+      await smtp.close();
+    }
   });
 
   describe('preset office365', () => {
