@@ -3,7 +3,7 @@ import type { Command, CommanderError } from 'commander';
 import { resolveLang, t, type Lang, type MessageKey } from './core/messages.js';
 import { MailcfgError, isMailcfgError } from './core/errors.js';
 import { EXIT } from './core/exit.js';
-import { Output } from './io/output.js';
+import { Output, paintFor } from './io/output.js';
 import { resolveConfigDir, checkProfileName, profilePaths } from './io/paths.js';
 import { buildProgram, type RunState } from './program.js';
 import type { Ctx } from './commands/context.js';
@@ -85,7 +85,7 @@ export async function main(io: Io): Promise<number> {
   const lang: Lang = resolveLang(scan(args, '--lang'), io.env);
   const json = args.includes('--json');
   const color = !args.includes('--no-color') && !io.env.NO_COLOR && !!io.stdout.isTTY && !json;
-  const out = new Output({ lang, json, color, verbose: args.includes('-v') || args.includes('--verbose'), stdout: io.stdout, stderr: io.stderr });
+  const out = new Output({ lang, json, paint: await paintFor(color), verbose: args.includes('-v') || args.includes('--verbose'), stdout: io.stdout, stderr: io.stderr });
 
   const makeCtx = (cmd: Command): Ctx => {
     const g = cmd.optsWithGlobals() as Record<string, string | boolean | undefined>;

@@ -43,7 +43,7 @@ export async function demo(ctx: Ctx): Promise<number> {
 
       const captured: Buffer[] = [];
       const sink = new Writable({ write(c, _e, cb) { captured.push(Buffer.from(c)); cb(); } });
-      const childOut = out.json ? new Output({ lang: out.lang, json: true, color: false, verbose: false, stdout: sink, stderr: out.stderr }) : out;
+      const childOut = out.json ? new Output({ lang: out.lang, json: true, verbose: false, stdout: sink, stderr: out.stderr }) : out;
       const { testSend } = await import('./send.js');
       const code = await testSend(
         { ...ctx, out: childOut, paths, profile: 'demo', env: {}, interactive: false },

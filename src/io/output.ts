@@ -1,13 +1,28 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { t, type Lang, type MessageKey, type MessageParams } from '../core/messages.js';
 import type { MailcfgError } from '../core/errors.js';
 import { fieldSpec } from '../core/fields.js';
 import type { FieldIssue } from '../core/account.js';
 
+/** The styles mailcfg uses; chalk's when colours are on. */
+export type Paint = Pick<ChalkInstance, 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan'>;
+
+const plain = (text: unknown) => String(text);
+/** No colours: every style prints the text as it is. */
+export const PLAIN: Paint = { bold: plain, dim: plain, green: plain, red: plain, yellow: plain, cyan: plain } as unknown as Paint;
+
+/** chalk only when colours are on: without a terminal its colour detection (node:tty, node:net) is start-up time spent for nothing. */
+export async function paintFor(color: boolean): Promise<Paint> {
+  if (!color) return PLAIN;
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 });
+}
+
 export interface OutputOptions {
   lang: Lang;
   json: boolean;
-  color: boolean;
+  /** Styles for the terminal; PLAIN (the default) for none. */
+  paint?: Paint;
   verbose: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -21,7 +36,7 @@ export class Output {
   readonly lang: Lang;
   readonly json: boolean;
   readonly verbose: boolean;
-  readonly c: ChalkInstance;
+  readonly c: Paint;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
 
@@ -29,7 +44,7 @@ export class Output {
     this.lang = o.lang;
     this.json = o.json;
     this.verbose = o.verbose;
-    this.c = new Chalk({ level: o.color && !o.json ? 1 : 0 });
+    this.c = o.json ? PLAIN : o.paint ?? PLAIN;
     this.stdout = o.stdout ?? process.stdout;
     this.stderr = o.stderr ?? process.stderr;
   }

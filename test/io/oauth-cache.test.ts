@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 function ctx(): Ctx {
-  const out = new Output({ lang: 'en', json: false, color: false, verbose: false });
+  const out = new Output({ lang: 'en', json: false, verbose: false });
   return { lang: 'en', out, env: {}, profile: 'default', paths: profilePaths(tempConfig(), 'default'), interactive: false, timeoutMs: 5000, stdin: process.stdin };
 }
 
