@@ -102,7 +102,7 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
       if (d.error) {
         if (!worst || (isTemporary(worst) && !isTemporary(d.error))) worst = d.error;
         if (!out.json) out.warn(`${d.entry.id}: ${out.errorSentence(d.error)}`);
-      } else if (!out.json) out.line(`${d.entry.id}  ${out.c.green('sent')}  ${d.entry.to.join(', ')}`);
+      } else if (!out.json) out.line(`${d.entry.id}  ${out.c.green(out.t('queue.status.sent'))}  ${d.entry.to.join(', ')}`);
     }
   } finally {
     spin.stop();

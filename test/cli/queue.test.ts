@@ -101,8 +101,9 @@ describe('the queue', () => {
     const due = await run(['queue', 'flush', '--due', '--json'], { env });
     expect(JSON.parse(due.stdout)).toMatchObject({ sent: 0, deferred: 0, failed: 0 });
     expect(s.received).toHaveLength(0);
-    const all = await run(['queue', 'flush'], { env });
-    expect(all.stdout).toContain('Sent: 2, deferred: 0, failed: 0.');
+    const all = await run(['--lang', 'pl', 'queue', 'flush'], { env });
+    expect(all.stdout).toMatch(/^\S+  wysłana  jan\d@wp\.pl$/m);
+    expect(all.stdout).toContain('Wysłane: 2, odłożone: 0, nieudane: 0.');
   });
 
   it('list shows status, attempts, last error and next attempt; retry, remove and clear', async () => {
