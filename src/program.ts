@@ -20,13 +20,16 @@ export function buildProgram(lang: Lang, version: string, makeCtx: MakeCtx, stat
   const titles: Record<string, string> = {
     'Usage:': h('help.title.usage'), 'Options:': h('help.title.options'), 'Commands:': h('help.title.commands'), 'Arguments:': h('help.title.arguments'),
   };
+  // commander writes "[options]" and "[command]" in usage lines; say them in the help's language
+  const words = (s: string) => s.replace('[options]', h('help.word.options')).replace('[command]', h('help.word.command'));
   const configure = (c: Command) =>
-    c.configureHelp({ styleTitle: (s) => titles[s] ?? s, showGlobalOptions: false }).helpOption('-h, --help', h('help.opt.help'));
+    c.configureHelp({ styleTitle: (s) => titles[s] ?? s, styleUsage: words, styleSubcommandTerm: words, showGlobalOptions: false })
+      .helpOption('-h, --help', h('help.opt.help'))
+      .helpCommand(false);
 
   configure(program)
     .description(h('help.program'))
     .version(version, '-V, --version', h('help.opt.version'))
-    .helpCommand(false)
     .option('--profile <name>', h('help.opt.profile'))
     .option('--config-dir <dir>', h('help.opt.configDir'))
     .option('--json', h('help.opt.json'))

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, tempConfig } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, run, tempConfig } from '../helpers/cli.js';
 
 const JAN = ['--account-name', 'Comarch DMS', '--email', 'jankowalski@wp.pl', '--display-name', 'Comarch DMS – powiadomienia',
   '--reply-to', 'jankowalski@wp.pl', '--description', 'Konto do wysyłania powiadomień Comarch DMS'];
@@ -19,13 +20,25 @@ describe('--help', () => {
     expect(r.stdout).toContain('test-send');
   });
 
-  it('every command has help in Polish', async () => {
-    for (const cmd of ['init', 'preset', 'verify', 'test-send', 'queue', 'sandbox']) {
-      const r = await run([cmd, '--help', '--lang', 'pl']);
-      expect(r.code, cmd).toBe(0);
-      expect(r.stderr, cmd).toBe('');
-      expect(r.stdout, cmd).toMatch(/Opcje:/);
+  it('every command has help in Polish, commander\'s own words included', async () => {
+    for (const cmd of [[], ['init'], ['preset'], ['verify'], ['test-send'], ['queue'], ['queue', 'flush'], ['oauth'], ['sandbox'], ['detect']]) {
+      const r = await run([...cmd, '--help', '--lang', 'pl']);
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stderr, cmd.join(' ')).toBe('');
+      expect(r.stdout, cmd.join(' ')).toMatch(/^Użycie: mailcfg.* \[opcje\]/);
+      expect(r.stdout, cmd.join(' ')).toMatch(/Opcje:/);
+      expect(r.stdout, cmd.join(' ')).not.toMatch(/\[options\]|\[command\]|display help|Usage:/);
     }
+  });
+
+  it('a reader that goes away early (| head -1) ends the output quietly', async () => {
+    const child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.destroy(); // closed before the first line is written
+    const code = await new Promise((r) => child.on('close', r));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('unknown commands and options are usage errors (64)', async () => {
