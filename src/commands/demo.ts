@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { EXIT } from '../core/exit.js';
+import { MailcfgError } from '../core/errors.js';
 import type { Account } from '../core/account.js';
 import { makeCertificates } from '../io/certs.js';
 import { startSandbox, type CapturedMessage } from '../io/sandbox.js';
@@ -54,7 +55,7 @@ export async function demo(ctx: Ctx): Promise<number> {
         return code;
       }
       const m = await Promise.race([arrived, new Promise<null>((r) => setTimeout(() => r(null), 5000).unref())]);
-      if (!m) return EXIT.SOFTWARE;
+      if (!m) throw new MailcfgError({ exit: EXIT.SOFTWARE, code: 'EINTERNAL', key: 'demo.notReceived' });
       const { simpleParser } = await import('mailparser');
       const parsed = await simpleParser(m.raw);
       const doc = {
@@ -69,9 +70,11 @@ export async function demo(ctx: Ctx): Promise<number> {
         return EXIT.OK;
       }
       const r = doc.received;
+      // the Date header as it travelled, not re-formatted
+      const date = parsed.headerLines.find((h) => h.key === 'date')?.line.replace(/^date:\s*/i, '') ?? r.date;
       out.line('');
       out.line(out.c.bold(out.t('demo.received')));
-      out.line(`From: ${r.from}\nTo: ${r.to.join(', ')}\nReply-To: ${r.replyTo}\nSubject: ${r.subject}\nDate: ${r.date}\nMessage-ID: ${r.messageId}\n`);
+      out.line(`From: ${r.from}\nTo: ${r.to.join(', ')}\nReply-To: ${r.replyTo}\nSubject: ${r.subject}\nDate: ${date}\nMessage-ID: ${r.messageId}\n`);
       out.line(r.text);
       out.line('');
       out.success(out.t('demo.done'));

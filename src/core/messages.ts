@@ -284,6 +284,7 @@ const en = {
   'demo.description': 'Demo account',
   'demo.received': 'The sandbox received:',
   'demo.done': 'The whole flow works: queue → SMTP → STARTTLS → AUTH → delivered.',
+  'demo.notReceived': 'The server accepted the message, but the sandbox did not record it within 5 seconds.',
   // detect
   'detect.found': 'Settings for {email} — from {source} ({from}):',
   'detect.none': 'No settings found for {email}.',
@@ -654,6 +655,7 @@ const pl: Record<MessageKey, string> = {
   'demo.description': 'Konto demonstracyjne',
   'demo.received': 'Serwer testowy odebrał:',
   'demo.done': 'Cały przebieg działa: kolejka → SMTP → STARTTLS → AUTH → doręczono.',
+  'demo.notReceived': 'Serwer przyjął wiadomość, ale serwer testowy nie zapisał jej w ciągu 5 sekund.',
   'detect.found': 'Ustawienia dla {email} — z: {source} ({from}):',
   'detect.none': 'Nie znaleziono ustawień dla {email}.',
   'detect.none.hint': 'Zapytaj dostawcę o serwer SMTP, port i szyfrowanie, potem uruchom „mailcfg init”; albo spróbuj --probe.',

@@ -62,6 +62,7 @@ describe('mailcfg demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('From: "Comarch DMS – powiadomienia" <jankowalski@example.test>');
     expect(r.stdout).toContain('Subject: Test mailcfg: zażółć gęślą jaźń');
+    expect(r.stdout).toMatch(/^Date: \w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d [+-]\d{4}$/m); // RFC 5322, as it travelled
     expect(r.stdout).toMatch(/Encryption\s+starttls, TLSv1\.3/);
     expect(r.stdout).toContain('The whole flow works');
     expect(existsSync(`${home}/mailcfg`)).toBe(false); // the user's profiles are untouched
