@@ -44,7 +44,7 @@ export async function detectCommand(ctx: Ctx, email: string, opts: DetectOptions
     if (!r.proposal) return false;
     if (!ctx.interactive) return !!opts.yes;
     const { inquirerPrompter } = await import('../io/prompts.js');
-    return (await inquirerPrompter(out.confirmWords())).confirm({ message: out.t('detect.confirmSave', { profile: ctx.profile }), default: true });
+    return (await inquirerPrompter(out.promptWords())).confirm({ message: out.t('detect.confirmSave', { profile: ctx.profile }), default: true });
   };
 
   if (!out.json) {

@@ -91,7 +91,7 @@ export async function reset(ctx: Ctx, opts: { yes?: boolean }): Promise<number> 
   if (!opts.yes) {
     if (!ctx.interactive) throw new MailcfgError({ exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.resetNeedsYes', hintKey: 'err.resetNeedsYes.hint' });
     const { inquirerPrompter } = await import('../io/prompts.js');
-    const p = await inquirerPrompter(out.confirmWords());
+    const p = await inquirerPrompter(out.promptWords());
     const ok = await p.confirm({ message: `${out.t('err.resetNeedsYes')} (${ctx.profile})`, default: false });
     if (!ok) {
       out.line(out.t('msg.cancelled'));

@@ -24,7 +24,7 @@ interface Deps {
 async function prompterFor(ctx: Ctx, deps: Deps): Promise<Prompter> {
   if (deps.prompter) return deps.prompter;
   const { inquirerPrompter } = await import('../io/prompts.js');
-  return inquirerPrompter(ctx.out.confirmWords());
+  return inquirerPrompter(ctx.out.promptWords());
 }
 
 /** When no login was given, presets (and known hosts) derive it from the address. */

@@ -58,9 +58,12 @@ export class Output {
     if (!this.json) this.stdout.write(text + '\n');
   }
 
-  /** The yes/no words of confirmation prompts, in the output's language. */
-  confirmWords(): { yes: string; no: string; error: string } {
-    return { yes: this.t('confirm.yes'), no: this.t('confirm.no'), error: this.t('confirm.error') };
+  /** The words prompts show besides the question (yes/no, key help), in the output's language. */
+  promptWords(): { yes: string; no: string; error: string; keys: Record<string, string> } {
+    return {
+      yes: this.t('confirm.yes'), no: this.t('confirm.no'), error: this.t('confirm.error'),
+      keys: { navigate: this.t('keys.navigate'), select: this.t('keys.select') },
+    };
   }
 
   info(text: string): void {

@@ -15,21 +15,34 @@ export interface Prompter {
   confirm(o: { message: string; default?: boolean }): Promise<boolean>;
 }
 
-/** Yes/no in the user's language: a Polish administrator answers "t" (tak) or "n" (nie); y/n always work too. */
-export interface ConfirmWords {
+/**
+ * The words prompts show besides the question, in the user's language: yes/no (a Polish administrator answers
+ * "t" (tak) or "n" (nie); y/n always work too) and the key help under a list ("↑↓ navigate • ⏎ select").
+ */
+export interface PromptWords {
   yes: string;
   no: string;
   error: string;
+  /** inquirer's key-help actions ('navigate', 'select') → their translation */
+  keys: Record<string, string>;
 }
 
-export async function inquirerPrompter(words?: ConfirmWords): Promise<Prompter> {
+export async function inquirerPrompter(words?: PromptWords): Promise<Prompter> {
   const p = await import('@inquirer/prompts');
-  const theme = words && { keywords: { yes: words.yes, no: words.no, error: () => words.error } };
+  const { styleText } = await import('node:util');
+  const confirmTheme = words && { keywords: { yes: words.yes, no: words.no, error: () => words.error } };
+  // inquirer's own look (bold key, dim action), the action said in the user's language
+  const selectTheme = words && {
+    style: {
+      keysHelpTip: (keys: [string, string][]) =>
+        keys.map(([key, action]) => `${styleText('bold', key)} ${styleText('dim', words.keys[action] ?? action)}`).join(styleText('dim', ' • ')),
+    },
+  };
   return {
     input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
     password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
     select: <T,>(o: { message: string; choices: Choice<T>[]; default?: T }) =>
-      p.select<T>({ message: o.message, choices: o.choices, default: o.default }),
-    confirm: (o) => p.confirm({ message: o.message, default: o.default, theme }),
+      p.select<T>({ message: o.message, choices: o.choices, default: o.default, theme: selectTheme }),
+    confirm: (o) => p.confirm({ message: o.message, default: o.default, theme: confirmTheme }),
   };
 }

@@ -48,6 +48,7 @@ describe('init wizard (real prompts, scripted keys)', () => {
     await answer('Konto do wysyłania powiadomień Comarch DMS', /Opis/);
     await answer('smtp.wp.pl', /Nazwa serwera/);
     await see(/Port[\s\S]*587[\s\S]*465[\s\S]*25[\s\S]*inny/);
+    expect(screen.getScreen()).toMatch(/↑↓ wybór • ⏎ zatwierdź/); // inquirer's key help, in Polish too
     await answer(null, /Port/);
     await see('automatyczne — SSL/TLS na 465, STARTTLS na innych');
     await answer(null, /Metoda szyfrowania/);
