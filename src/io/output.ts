@@ -62,7 +62,7 @@ export class Output {
   promptWords(): { yes: string; no: string; error: string; keys: Record<string, string> } {
     return {
       yes: this.t('confirm.yes'), no: this.t('confirm.no'), error: this.t('confirm.error'),
-      keys: { navigate: this.t('keys.navigate'), select: this.t('keys.select') },
+      keys: { navigate: this.t('keys.navigate'), select: this.t('keys.select'), 'toggle visibility': this.t('keys.toggleVisibility') },
     };
   }
 

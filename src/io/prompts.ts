@@ -17,13 +17,13 @@ export interface Prompter {
 
 /**
  * The words prompts show besides the question, in the user's language: yes/no (a Polish administrator answers
- * "t" (tak) or "n" (nie); y/n always work too) and the key help under a list ("↑↓ navigate • ⏎ select").
+ * "t" (tak) or "n" (nie); y/n always work too) and the key help under a list ("↑↓ navigate • ⏎ select") and a password.
  */
 export interface PromptWords {
   yes: string;
   no: string;
   error: string;
-  /** inquirer's key-help actions ('navigate', 'select') → their translation */
+  /** inquirer's key-help actions ('navigate', 'select', 'toggle visibility') → their translation */
   keys: Record<string, string>;
 }
 
@@ -32,7 +32,7 @@ export async function inquirerPrompter(words?: PromptWords): Promise<Prompter> {
   const { styleText } = await import('node:util');
   const confirmTheme = words && { keywords: { yes: words.yes, no: words.no, error: () => words.error } };
   // inquirer's own look (bold key, dim action), the action said in the user's language
-  const selectTheme = words && {
+  const keysTheme = words && {
     style: {
       keysHelpTip: (keys: [string, string][]) =>
         keys.map(([key, action]) => `${styleText('bold', key)} ${styleText('dim', words.keys[action] ?? action)}`).join(styleText('dim', ' • ')),
@@ -40,9 +40,9 @@ export async function inquirerPrompter(words?: PromptWords): Promise<Prompter> {
   };
   return {
     input: (o) => p.input({ message: o.message, default: o.default, validate: o.validate }),
-    password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate }),
+    password: (o) => p.password({ message: o.message, mask: '*', validate: o.validate, theme: keysTheme }),
     select: <T,>(o: { message: string; choices: Choice<T>[]; default?: T }) =>
-      p.select<T>({ message: o.message, choices: o.choices, default: o.default, theme: selectTheme }),
+      p.select<T>({ message: o.message, choices: o.choices, default: o.default, theme: keysTheme }),
     confirm: (o) => p.confirm({ message: o.message, default: o.default, theme: confirmTheme }),
   };
 }

@@ -56,6 +56,7 @@ describe('init wizard (real prompts, scripted keys)', () => {
     await see(/Login.*jankowalski/); // WP rule: the part before @
     await answer(null, /Login/);
     await see(/Hasło/);
+    expect(screen.getScreen()).toContain('ctrl+t pokaż/ukryj');
     screen.type('Konwalia369!');
     expect(screen.getScreen()).not.toContain('Konwalia369!');
     screen.keypress('enter');
