@@ -79,6 +79,29 @@ function version(): string {
   }
 }
 
+/**
+ * While a message is held for sending, Ctrl-C gives it back to the queue and says so before the run ends with 130
+ * (the one other place that ends the process). Outside such a stretch Node's own handling stands: the wizard's prompts
+ * read Ctrl-C themselves.
+ */
+async function interruptible<T>(interrupted: () => void, fn: () => Promise<T>): Promise<T> {
+  const stop = () => {
+    try {
+      interrupted();
+    } finally {
+      process.exit(EXIT.INTERRUPTED);
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await fn();
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
 /** The entry point: runs one command and returns its exit code. The only place failures become exit codes. */
 export async function main(io: Io): Promise<number> {
   const args = io.argv.slice(2);
@@ -101,7 +124,7 @@ export async function main(io: Io): Promise<number> {
     const profile = checkProfileName((g.profile as string | undefined) ?? io.env.MAILCFG_PROFILE ?? 'default');
     const configDir = resolveConfigDir(g.configDir as string | undefined, io.env);
     const interactive = !g.yes && !io.env.CI && !!io.stdin.isTTY && !json;
-    return { lang, out, env: io.env, profile, paths: profilePaths(configDir, profile), interactive, timeoutMs, stdin: io.stdin };
+    return { lang, out, env: io.env, profile, paths: profilePaths(configDir, profile), interactive, timeoutMs, stdin: io.stdin, interruptible };
   };
 
   const state: RunState = { exitCode: EXIT.OK };

@@ -20,6 +20,11 @@ export interface Ctx {
   interactive: boolean;
   timeoutMs: number;
   stdin: NodeJS.ReadableStream;
+  /**
+   * Runs fn; a Ctrl-C (or SIGTERM) meanwhile runs `interrupted` — which puts back what fn holds and says so —
+   * and ends the run with 130.
+   */
+  interruptible<T>(interrupted: () => void, fn: () => Promise<T>): Promise<T>;
 }
 
 /** Commander attribute for a field flag: `account-name` → `accountName`. */

@@ -66,48 +66,60 @@ export async function flush(ctx: Ctx, opts: { due?: boolean; only?: string }): P
   const todo = q.list().filter((e) => !e.sending && wanted(e) && (!opts.only || e.id === opts.only));
   const results = { sent: 0, deferred: 0, failed: 0 };
   const items: Array<ReturnType<typeof entryJson> & { error: unknown }> = [];
-  let worst: MailcfgError | null = null;
+  // assigned inside the closure below, where TypeScript cannot follow it
+  let worst = null as MailcfgError | null;
   const spin = await progress(out, a.host!, a.port!);
   let session: Session | undefined;
   let needsReset = false;
-  try {
-    for (const listed of todo) {
-      const entry = q.claim(listed.id);
-      if (!entry) continue;
-      // The list is a snapshot: another process may have sent it since. Only the claimed state counts.
-      if (!wanted(entry)) {
-        q.unclaim(entry.id);
-        continue;
-      }
-      if (session && session.usable && needsReset) await session.reset();
-      if (!session || !session.usable) {
-        try {
-          session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
-        } catch (e) {
-          if (!isMailcfgError(e)) throw e;
-          // Nothing reached the server: the message keeps its place and the others stay untouched.
-          const next = markDeferred(entry, new Date(), errorRecord(out, e));
-          q.release(next);
-          results.deferred++;
-          items.push({ ...entryJson(next), error: out.errorJson(e) });
-          worst = e;
-          break;
-        }
-      }
-      const d = await deliver(q, session, entry, out);
-      // After a refused transaction RSET clears the server's state; after a completed one MAIL FROM may follow at once.
-      needsReset = !!d.error;
-      results[d.entry.status as 'sent' | 'deferred' | 'failed']++;
-      items.push({ ...entryJson(d.entry), error: out.errorJson(d.error) });
-      if (d.error) {
-        if (!worst || (isTemporary(worst) && !isTemporary(d.error))) worst = d.error;
-        if (!out.json) out.warn(`${d.entry.id}: ${out.errorSentence(d.error)}`);
-      } else if (!out.json) out.line(`${d.entry.id}  ${out.c.green(out.t('queue.status.sent'))}  ${d.entry.to.join(', ')}`);
-    }
-  } finally {
+  let holding: string | undefined;
+  const interrupted = () => {
     spin.stop();
-    session?.close();
-  }
+    if (holding && q.unclaimIfHeld(holding)) out.info(out.t('send.interrupted', { id: holding }));
+    out.info(out.t('queue.flushSummary', { sent: results.sent, deferred: results.deferred, failed: results.failed }));
+  };
+  await ctx.interruptible(interrupted, async () => {
+    try {
+      for (const listed of todo) {
+        const entry = q.claim(listed.id);
+        if (!entry) continue;
+        // The list is a snapshot: another process may have sent it since. Only the claimed state counts.
+        if (!wanted(entry)) {
+          q.unclaim(entry.id);
+          continue;
+        }
+        holding = entry.id;
+        if (session && session.usable && needsReset) await session.reset();
+        if (!session || !session.usable) {
+          try {
+            session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
+          } catch (e) {
+            if (!isMailcfgError(e)) throw e;
+            // Nothing reached the server: the message keeps its place and the others stay untouched.
+            const next = markDeferred(entry, new Date(), errorRecord(out, e));
+            q.release(next);
+            holding = undefined;
+            results.deferred++;
+            items.push({ ...entryJson(next), error: out.errorJson(e) });
+            worst = e;
+            break;
+          }
+        }
+        const d = await deliver(q, session, entry, out);
+        holding = undefined;
+        // After a refused transaction RSET clears the server's state; after a completed one MAIL FROM may follow at once.
+        needsReset = !!d.error;
+        results[d.entry.status as 'sent' | 'deferred' | 'failed']++;
+        items.push({ ...entryJson(d.entry), error: out.errorJson(d.error) });
+        if (d.error) {
+          if (!worst || (isTemporary(worst) && !isTemporary(d.error))) worst = d.error;
+          if (!out.json) out.warn(`${d.entry.id}: ${out.errorSentence(d.error)}`);
+        } else if (!out.json) out.line(`${d.entry.id}  ${out.c.green(out.t('queue.status.sent'))}  ${d.entry.to.join(', ')}`);
+      }
+    } finally {
+      spin.stop();
+      session?.close();
+    }
+  });
   q.pruneSent();
   const code = !worst ? EXIT.OK : results.failed > 0 ? EXIT.NOUSER : worst.exit;
   if (out.json) {

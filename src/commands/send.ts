@@ -170,20 +170,25 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   }
   const spin = await progress(out, a.host!, a.port!);
   let session: Session | undefined;
-  let result: Delivery;
-  try {
-    session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
-    result = await deliver(queue, session, claimed, out);
-  } catch (e) {
-    const err = asError(e);
-    const rec = errorRecord(out, err);
-    const next = isTemporary(err) ? markDeferred(claimed, new Date(), rec) : markFailed(claimed, new Date(), rec);
-    queue.release(next);
-    result = { entry: next, error: err };
-  } finally {
+  const interrupted = () => {
     spin.stop();
-    session?.close();
-  }
+    if (queue.unclaimIfHeld(claimed.id)) out.info(out.t('send.interrupted', { id: claimed.id }));
+  };
+  const result = await ctx.interruptible(interrupted, async (): Promise<Delivery> => {
+    try {
+      session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
+      return await deliver(queue, session, claimed, out);
+    } catch (e) {
+      const err = asError(e);
+      const rec = errorRecord(out, err);
+      const next = isTemporary(err) ? markDeferred(claimed, new Date(), rec) : markFailed(claimed, new Date(), rec);
+      queue.release(next);
+      return { entry: next, error: err };
+    } finally {
+      spin.stop();
+      session?.close();
+    }
+  });
   queue.pruneSent();
   const durationMs = Date.now() - started;
   const e = result.entry;

@@ -146,6 +146,16 @@ export class Queue {
     }
   }
 
+  /** Give back a claim this process may still hold (an interrupted send); true if it did. */
+  unclaimIfHeld(id: string): boolean {
+    try {
+      renameSync(this.claimPath(id), this.json(id));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Write the new state, then drop the claim. (Not fsynced: after a power cut the message is at worst sent again.) */
   release(entry: QueueEntry): void {
     writeFileAtomic(this.json(entry.id), JSON.stringify(entry, null, 2), 0o600, false);

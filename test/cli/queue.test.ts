@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cleanEnv, run, tempConfig } from '../helpers/cli.js';
 import { serverPool, testCerts, type TestServer } from '../helpers/smtp.js';
@@ -91,6 +92,41 @@ describe('the queue', () => {
     const delivered = [...messageIds(slow), ...messageIds(fast)];
     expect(new Set(delivered).size).toBe(6);
     expect(delivered.length).toBeLessThanOrEqual(7);
+  });
+
+  it('Ctrl-C while sending gives the message back to the queue unchanged, says so, exits 130; a flush sends it', async () => {
+    // a server that accepts the connection and never says a word: the send is stuck waiting for its greeting
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const dir = tempConfig();
+      const env = { ...(await account(dir, (silent.address() as AddressInfo).port)), MAILCFG_TIMEOUT: '30', MAILCFG_ENCRYPTION: 'starttls' };
+      const child = spawn(process.execPath, [BIN, 'test-send', '--to', 'jan@wp.pl'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          const qdir = join(dir, 'queue', 'default');
+          if (existsSync(qdir) && readdirSync(qdir).some((f) => f.includes('.claim-'))) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 20);
+      });
+      child.kill('SIGINT');
+      const code = await new Promise((r) => child.on('close', r));
+      expect(code).toBe(130);
+      const id = /Queued as (\S+) /.exec(stderr)![1]!;
+      expect(stderr).toContain(`Interrupted: message ${id} goes back to the queue unchanged`);
+      expect(readdirSync(join(dir, 'queue', 'default')).sort()).toEqual([`${id}.eml`, `${id}.json`]);
+      const listed = JSON.parse((await run(['queue', '--json'], { env })).stdout);
+      expect(listed).toMatchObject([{ id, status: 'queued', attempts: 0, lastError: null }]);
+      const s = await server();
+      expect((await run(['queue', 'flush'], { env: await account(dir, s.port) })).code).toBe(0);
+      expect(s.received).toHaveLength(1);
+    } finally {
+      silent.close();
+    }
   });
 
   it('flush --due sends only messages whose retry time has come; plain flush sends deferred ones too', async () => {

@@ -14,7 +14,7 @@ afterEach(async () => {
 
 function ctx(): Ctx {
   const out = new Output({ lang: 'en', json: false, verbose: false });
-  return { lang: 'en', out, env: {}, profile: 'default', paths: profilePaths(tempConfig(), 'default'), interactive: false, timeoutMs: 5000, stdin: process.stdin };
+  return { lang: 'en', out, env: {}, profile: 'default', paths: profilePaths(tempConfig(), 'default'), interactive: false, timeoutMs: 5000, stdin: process.stdin, interruptible: (_i, fn) => fn() };
 }
 
 async function account(expiresIn: number, tenant: string) {
