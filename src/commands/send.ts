@@ -207,9 +207,11 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   const info = session!.info;
   if (info.switched) sessionNotes(out, a, info);
   const tls = info.tls ? `${info.encryption}, ${info.tls.protocol}` : info.encryption;
+  const rejected = (e.rejected ?? []).map((r, i) => (e.rejectedReplies?.[i] ? `${r} (${e.rejectedReplies[i]!.replace(/\s+/g, ' ').trim()})` : r));
+  if (rejected.length) out.warn(out.t('send.partlyRejected', { n: rejected.length, total: e.to.length }));
   out.line(formatLines([
     [out.t('report.accepted'), (e.accepted ?? []).join(', ') || '-'],
-    ...((e.rejected ?? []).length ? [[out.t('report.rejected'), e.rejected!.join(', ')] as [string, string]] : []),
+    ...(rejected.length ? [[out.t('report.rejected'), rejected.join(', ')] as [string, string]] : []),
     [out.t('report.response'), e.response ?? ''],
     [out.t('report.messageId'), messageId],
     [out.t('report.encryption'), tls],

@@ -30,6 +30,8 @@ export interface QueueEntry {
   response?: string;
   accepted?: string[];
   rejected?: string[];
+  /** The server's reply to each refused recipient, in the order of `rejected`. */
+  rejectedReplies?: string[];
 }
 
 export const SENT_KEPT = 100;
@@ -51,11 +53,15 @@ export function isDue(e: QueueEntry, now: Date): boolean {
   return e.status === 'deferred' && (!e.nextAttemptAt || Date.parse(e.nextAttemptAt) <= now.getTime());
 }
 
-export function markSent(e: QueueEntry, now: Date, r: { response: string; accepted: string[]; rejected: string[] }): QueueEntry {
-  return {
+export function markSent(
+  e: QueueEntry, now: Date, r: { response: string; accepted: string[]; rejected: string[]; rejectedErrors?: string[] },
+): QueueEntry {
+  const sent: QueueEntry = {
     ...e, status: 'sent', attempts: e.attempts + 1, lastError: null, nextAttemptAt: null,
     updatedAt: now.toISOString(), sentAt: now.toISOString(), response: r.response, accepted: r.accepted, rejected: r.rejected,
   };
+  if (r.rejected.length) sent.rejectedReplies = r.rejectedErrors ?? [];
+  return sent;
 }
 
 export function markDeferred(e: QueueEntry, now: Date, error: QueueError): QueueEntry {

@@ -239,6 +239,10 @@ describe('test-send through real sockets', () => {
     expect(code).toBe(0);
     expect(doc.accepted).toEqual(['annanowak@op.pl']);
     expect(doc.rejected).toEqual(['bad@op.pl']);
+    const human = await run(['test-send', '--to', 'annanowak@op.pl', '--to', 'bad@op.pl'], { env: await account(s.port) });
+    expect(human.code).toBe(0);
+    expect(human.stderr).toContain('The server refused 1 of 2 recipients; the others were sent the message.');
+    expect(human.stdout).toMatch(/^Rejected\s+bad@op\.pl \(550 5\.1\.1 <bad@op\.pl>: Recipient address rejected: User unknown\)$/m);
   });
 
   it('a connection dropped in the middle of DATA leaves the message deferred; queue flush delivers it', async () => {
