@@ -64,7 +64,7 @@ function presetProposal(p: Preset, email: string, from = p.id): Proposal {
   const a = presetAccount(p, email);
   return {
     source: 'preset', from, host: a.host!, port: a.port!, encryption: a.encryption!, auth: p.auth === 'oauth2' ? 'oauth2' : 'password',
-    login: deriveLogin(p.login, email)!, alternatives: p.id === 'wp' ? ['smtp.wp.pl:465/SSL'] : [],
+    login: deriveLogin(p.login, email)!, alternatives: p.alternative ? [`${p.host}:${p.alternative.port}/${p.alternative.encryption.toUpperCase()}`] : [],
   };
 }
 

@@ -1,6 +1,7 @@
 import { EXIT, type ExitCode } from './exit.js';
 import { MailcfgError } from './errors.js';
 import type { MessageKey } from './messages.js';
+import { presetForHost } from './presets.js';
 
 /** What went wrong, as seen from an SMTP client: socket/TLS code, or the server's reply. */
 export interface Failure {
@@ -69,13 +70,22 @@ export const RULES: readonly Rule[] = [
 
 const FALLBACK: Rule = { when: () => true, code: 'ETEMPFAIL', exit: EXIT.TEMPFAIL, key: 'diag.unknown', hint: 'diag.temp.hint' };
 
+/** Failures to reach a server on its port (not DNS, not a reply to a command): another port may work. */
+const PORT_TROUBLE = new Set(['ECONNREFUSED', 'EUNREACHABLE', 'ECONNTIMEOUT', 'EGREETING', 'ETLSMODE', 'ETLS', 'ENOSTARTTLS', 'EDROPPED', 'ETIMEOUT']);
+
 export function diagnose(f: Failure): MailcfgError {
   const rule = RULES.find((r) => r.when(f)) ?? FALLBACK;
-  const hint = typeof rule.hint === 'function' ? rule.hint(f) : rule.hint;
+  let hint = typeof rule.hint === 'function' ? rule.hint(f) : rule.hint;
   const response = (f.response ?? '').replace(/\s+/g, ' ').trim();
-  const params = {
+  const params: Record<string, string | number> = {
     host: f.host, port: f.port, response: response || f.message, email: f.email ?? '', reason: f.message,
   };
+  // A provider documented on two ports (WP: 587 in its help, 465/SSL in ISPDB): when the preset's port fails, name the other.
+  const preset = presetForHost(f.host);
+  if (preset?.alternative && f.port === preset.port && (f.stage === 'connect' || f.stage === 'tls') && PORT_TROUBLE.has(rule.code)) {
+    hint = 'diag.presetAlternative';
+    Object.assign(params, { provider: preset.name, altPort: preset.alternative.port, altEncryption: preset.alternative.encryption });
+  }
   return new MailcfgError({
     exit: rule.exit, code: rule.code, key: rule.key, params, hintKey: hint, hintParams: params, smtpCode: f.responseCode ?? null,
   });

@@ -13,11 +13,15 @@ export interface Preset {
   login: LoginRule;
   domains: string[];
   note: MessageKey;
+  /** Where the provider's other documented mode lives: suggested when the preset's port fails. */
+  alternative?: { port: number; encryption: Encryption };
 }
 
 /** The documented presets (SPEC §3). Data, not code. */
 export const PRESETS: readonly Preset[] = [
-  { id: 'wp', name: 'Poczta WP', host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'localpart', domains: ['wp.pl'], note: 'preset.wp.note' },
+  {
+    id: 'wp', name: 'Poczta WP', host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'localpart', domains: ['wp.pl'], note: 'preset.wp.note',
+    alternative: { port: 465, encryption: 'ssl' } },
   {
     id: 'onet', name: 'Onet Poczta', host: 'smtp.poczta.onet.pl', port: 465, encryption: 'auto', auth: 'password', login: 'address',
     domains: ['onet.pl', 'op.pl', 'vp.pl', 'onet.eu', 'poczta.onet.pl', 'onet.com.pl', 'spoko.pl', 'autograf.pl', 'buziaczek.pl', 'amorki.pl'],
