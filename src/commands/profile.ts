@@ -9,6 +9,7 @@ import { EXIT } from '../core/exit.js';
 import type { MessageRef } from '../core/messages.js';
 import { parseJson, jsonReason } from '../core/json.js';
 import { saveProfile, deleteProfile } from '../io/store.js';
+import { fileError } from '../io/fsutil.js';
 import { accountWarnings, loadSaved, type Ctx } from './context.js';
 
 /** The --json form of a profile: secrets replaced by `<name>Set` flags unless revealed. */
@@ -141,7 +142,7 @@ export async function importProfile(ctx: Ctx, file: string): Promise<number> {
   try {
     text = file === '-' ? await readAll(ctx.stdin) : readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path: file === '-' ? { key: 'file.stdin' } : file, reason: (e as NodeJS.ErrnoException).code ?? String(e) } });
+    throw fileError(file === '-' ? { key: 'file.stdin' } : file, e);
   }
   const json = parseJson(text);
   if (!json.ok) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.importJson', params: { source, reason: jsonReason(json) } });

@@ -8,6 +8,7 @@ import { markDeferred, markFailed, markSent, type QueueEntry, type QueueError } 
 import { formatLines, localTime } from '../core/render.js';
 import { Session, type SessionInfo } from '../io/mailer.js';
 import { Queue } from '../io/queue.js';
+import { fileError } from '../io/fsutil.js';
 import { progress } from '../io/progress.js';
 import type { Output } from '../io/output.js';
 import type { Ctx } from './context.js';
@@ -86,7 +87,7 @@ function readInput(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path, reason: (e as NodeJS.ErrnoException).code ?? String(e) } });
+    throw fileError(path, e);
   }
 }
 

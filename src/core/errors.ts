@@ -1,4 +1,4 @@
-import type { MessageKey, MessageParams } from './messages.js';
+import type { MessageKey, MessageParams, MessageRef } from './messages.js';
 import type { ExitCode } from './exit.js';
 import type { FieldIssue } from './account.js';
 
@@ -45,4 +45,14 @@ export class MailcfgError extends Error {
 
 export function isMailcfgError(e: unknown): e is MailcfgError {
   return e instanceof MailcfgError;
+}
+
+/** System error codes the catalogue explains in words (the code itself stays in the sentence, for searching). */
+const EXPLAINED = new Set(['EACCES', 'EPERM', 'ENOENT', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EROFS', 'EEXIST', 'EBUSY', 'EMFILE']);
+
+/** Why a file operation failed, as a catalogue reference when the code is a known one. */
+export function systemReason(e: unknown): string | MessageRef {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && EXPLAINED.has(code)) return { key: `errno.${code}` as MessageKey };
+  return code ?? (e as Error)?.message ?? String(e);
 }

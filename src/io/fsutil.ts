@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, chmodSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MailcfgError } from '../core/errors.js';
+import { MailcfgError, systemReason } from '../core/errors.js';
+import type { MessageRef } from '../core/messages.js';
 import { EXIT } from '../core/exit.js';
 
 /** mkdir -p with 0700 on every directory we create. */
@@ -38,7 +39,17 @@ export function writeFileAtomic(path: string, data: string | Buffer, mode = 0o60
   }
 }
 
-export function ioError(action: string, path: string, e: unknown): MailcfgError {
-  const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-  return new MailcfgError({ exit: EXIT.IOERR, code: 'EIO', key: 'err.io', params: { action, path, reason } });
+export type IoAction = 'read' | 'write' | 'create' | 'delete' | 'claim' | 'recover' | 'release';
+
+/** A file of mailcfg's own (profile, queue) could not be used: exit 74, the path, why, and what to check. */
+export function ioError(action: IoAction, path: string, e: unknown): MailcfgError {
+  return new MailcfgError({
+    exit: EXIT.IOERR, code: 'EIO', key: 'err.io', params: { action: { key: `io.${action}` }, path, reason: systemReason(e) },
+    hintKey: 'err.io.hint',
+  });
+}
+
+/** A file the user named (--ca-file, --body-file, --attach, import) could not be read: exit 65. */
+export function fileError(path: string | MessageRef, e: unknown): MailcfgError {
+  return new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path, reason: systemReason(e) } });
 }

@@ -4,9 +4,8 @@ import type { TLSSocket, PeerCertificate } from 'node:tls';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { Encryption, AuthMethod } from '../core/account.js';
 import { diagnose, type Failure } from '../core/diagnose.js';
-import { MailcfgError } from '../core/errors.js';
-import { EXIT } from '../core/exit.js';
 import { redactor } from '../core/redact.js';
+import { fileError } from './fsutil.js';
 
 export type Stage = 'connecting' | 'tls' | 'authenticating' | 'sending';
 
@@ -345,9 +344,7 @@ function readCa(file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
-    throw new MailcfgError({
-      exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.readFile', params: { path: file, reason: (e as NodeJS.ErrnoException).code ?? String(e) },
-    });
+    throw fileError(file, e);
   }
 }
 

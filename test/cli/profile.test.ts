@@ -282,6 +282,18 @@ describe('show, set, get, export, import, reset, path', () => {
     expect(JSON.parse(withSecrets.stdout).password).toBe('Konwalia369!');
   });
 
+  it('a config directory that cannot be used → 74, the reason in words, in both languages', async () => {
+    const file = join(tempConfig(), 'not-a-dir');
+    writeFileSync(file, '');
+    const en = await run(['--config-dir', file, 'show']);
+    expect(en.code).toBe(74);
+    expect(en.stderr).toContain(`mailcfg: Cannot read ${file}/profiles/default.json: a part of the path is not a directory (ENOTDIR).`);
+    expect(en.stderr).toContain('choose another with --config-dir');
+    const pl = await run(['--config-dir', file, '--lang', 'pl', 'preset', 'wp', '--account-name', 'Comarch DMS', '--email', 'jankowalski@wp.pl', '--password-stdin'], { input: 'Konwalia369!\n' });
+    expect(pl.code).toBe(74);
+    expect(pl.stderr).toContain(`mailcfg: Nie można odczytać ${file}/profiles/default.json: część ścieżki nie jest katalogiem (ENOTDIR).`);
+  });
+
   it('a corrupt profile → 74 with its path, never overwritten', async () => {
     const dir = tempConfig();
     mkdirSync(join(dir, 'profiles'), { recursive: true });
