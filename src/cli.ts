@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command, CommanderError } from 'commander';
 import { resolveLang, t, type Lang, type MessageKey } from './core/messages.js';
-import { MailcfgError, isMailcfgError } from './core/errors.js';
+import { MailcfgError, invalidOption, isMailcfgError } from './core/errors.js';
 import { EXIT } from './core/exit.js';
 import { Output, paintFor } from './io/output.js';
 import { resolveConfigDir, checkProfileName, profilePaths } from './io/paths.js';
@@ -117,7 +117,7 @@ export async function main(io: Io): Promise<number> {
     if (timeoutRaw !== undefined) {
       const s = Number(timeoutRaw);
       if (!Number.isFinite(s) || s <= 0 || s > 3600) {
-        throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '--timeout', reason: `"${timeoutRaw}"` } });
+        throw invalidOption('--timeout', 'invalid.timeout', timeoutRaw);
       }
       timeoutMs = Math.round(s * 1000);
     }

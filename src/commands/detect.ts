@@ -1,6 +1,6 @@
 import { isMailbox } from '../core/account.js';
 import { proposalAccount, type Proposal } from '../core/detect.js';
-import { MailcfgError } from '../core/errors.js';
+import { invalidOption, MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import { formatLines } from '../core/render.js';
 import type { Output } from '../io/output.js';
@@ -32,11 +32,11 @@ function proposalLines(out: Output, p: Proposal): Array<[string, string]> {
 export async function detectCommand(ctx: Ctx, email: string, opts: DetectOptions): Promise<number> {
   const { out } = ctx;
   if (!isMailbox(email)) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '<email>', reason: `"${email}"` } });
+    throw invalidOption('<email>', 'invalid.email', email);
   }
   const budgetS = opts.budget === undefined ? 5 : Number(opts.budget);
   if (!Number.isFinite(budgetS) || budgetS <= 0 || budgetS > 120) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '--budget', reason: `"${opts.budget}"` } });
+    throw invalidOption('--budget', 'invalid.budget', String(opts.budget));
   }
   const { detect } = await import('../io/detect.js');
   const r = await detect(email, { budgetMs: Math.round(budgetS * 1000), probe: !!opts.probe, env: ctx.env, caFile: opts.caFile });

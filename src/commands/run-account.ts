@@ -1,5 +1,5 @@
 import { mergeAccounts, parseAccount, withDefaults, isMailbox, type Account } from '../core/account.js';
-import { MailcfgError } from '../core/errors.js';
+import { invalidOption, MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import type { MailerOptions, Stage } from '../io/mailer.js';
 import { accountFromEnv, accountFromFlags, accountWarnings, loadSaved, refuseGoogleOauth, requireComplete, type Ctx } from './context.js';
@@ -29,7 +29,7 @@ export function checkRecipients(to: string[] | undefined): string[] {
   if (list.length === 0) throw new MailcfgError({ exit: EXIT.USAGE, code: 'EUSAGE', key: 'err.noRecipient', hintKey: 'err.noRecipient.hint' });
   for (const r of list) {
     if (!isMailbox(r)) {
-      throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '--to', reason: `"${r}"` } });
+      throw invalidOption('--to', 'invalid.email', r);
     }
   }
   return list;

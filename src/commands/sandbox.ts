@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { MailcfgError } from '../core/errors.js';
+import { invalidOption, MailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import { makeCertificates } from '../io/certs.js';
 import { startSandbox } from '../io/sandbox.js';
@@ -18,7 +18,7 @@ export async function sandbox(ctx: Ctx, opts: { port?: string; dir?: string }): 
   const { out } = ctx;
   const port = opts.port === undefined ? 2525 : Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '--port', reason: `"${opts.port}"` } });
+    throw invalidOption('--port', 'invalid.sandboxPort', String(opts.port));
   }
   const dir = opts.dir ?? join(ctx.paths.configDir, 'sandbox');
   const mailDir = join(dir, 'mail');

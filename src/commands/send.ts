@@ -148,7 +148,7 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   const text = opts.bodyFile !== undefined ? readInput(opts.bodyFile).toString('utf8')
     : opts.body ?? out.t('send.defaultBody', { account, email: a.email!, host: a.host!, port: a.port! });
   for (const [field, v] of [['--subject', subject]] as const) {
-    if (/[\r\n\0]/.test(v)) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field, reason: out.t('invalid.control') } });
+    if (/[\r\n\0]/.test(v)) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidField', params: { field, reason: { key: 'invalid.control' } } });
   }
   const { raw, messageId } = await composeMessage(a, { to, subject, text, attachments });
 

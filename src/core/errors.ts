@@ -1,5 +1,5 @@
 import type { MessageKey, MessageParams, MessageRef } from './messages.js';
-import type { ExitCode } from './exit.js';
+import { EXIT, type ExitCode } from './exit.js';
 import type { FieldIssue } from './account.js';
 
 export type Params = MessageParams;
@@ -55,4 +55,11 @@ export function systemReason(e: unknown): string | MessageRef {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code && EXPLAINED.has(code)) return { key: `errno.${code}` as MessageKey };
   return code ?? (e as Error)?.message ?? String(e);
+}
+
+/** One bad option value (exit 65): "Invalid value for --timeout: must be … , not "abc"." */
+export function invalidOption(field: string, reason: MessageKey, value: string): MailcfgError {
+  return new MailcfgError({
+    exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidField', params: { field, reason: { key: reason, params: { value: JSON.stringify(value) } } },
+  });
 }

@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MailcfgError } from '../core/errors.js';
-import { EXIT } from '../core/exit.js';
+import { invalidOption } from '../core/errors.js';
 
 /** `--config-dir` > MAILCFG_CONFIG_DIR > $XDG_CONFIG_HOME/mailcfg > ~/.config/mailcfg */
 export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -13,7 +12,7 @@ export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEn
 
 export function checkProfileName(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
-    throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidValue', params: { field: '--profile', reason: `"${name}"` } });
+    throw invalidOption('--profile', 'invalid.profile', name);
   }
   return name;
 }

@@ -282,6 +282,17 @@ describe('show, set, get, export, import, reset, path', () => {
     expect(JSON.parse(withSecrets.stdout).password).toBe('Konwalia369!');
   });
 
+  it.each([
+    [['--timeout', 'abc', 'verify'], 'mailcfg: Invalid value for --timeout: must be a number of seconds above 0 and at most 3600, not "abc".'],
+    [['--lang', 'pl', '--profile', '../x', 'show'], 'mailcfg: Niepoprawna wartość --profile: musi mieć od 1 do 64 liter, cyfr, „.”, „_” lub „-” i zaczynać się literą lub cyfrą, a nie "../x".'],
+    [['sandbox', '--port', '99999'], 'mailcfg: Invalid value for --port: must be 0 (any free port) or a whole number from 1 to 65535, not "99999".'],
+    [['detect', 'nie-adres'], 'mailcfg: Invalid value for <email>: is not a valid e-mail address: "nie-adres".'],
+  ])('a bad option value (%j) is one sentence with the rule, exit 65', async (args, sentence) => {
+    const r = await run(['--config-dir', tempConfig(), ...args]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toBe(sentence + '\n');
+  });
+
   it('a config directory that cannot be used → 74, the reason in words, in both languages', async () => {
     const file = join(tempConfig(), 'not-a-dir');
     writeFileSync(file, '');
