@@ -161,15 +161,17 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   queue.enqueue(entry, raw);
   if (!out.json) out.info(out.t('send.queued', { id: entry.id, to: to.join(', ') }));
 
+  // before the claim: from the claim on, nothing awaits until Ctrl-C would give the message back
+  const spin = await progress(out, a.host!, a.port!);
   const started = Date.now();
   const claimed = queue.claim(entry.id);
   if (!claimed) {
+    spin.stop();
     // Another process (a concurrent flush) took it: it is being sent, exactly once.
     if (out.json) out.printJson({ status: 'queued', id: entry.id, messageId, accepted: [], rejected: [], response: null, encryption: null, tls: null, durationMs: 0, error: null });
     else out.line(out.t('send.takenByOther', { id: entry.id }));
     return EXIT.OK;
   }
-  const spin = await progress(out, a.host!, a.port!);
   let session: Session | undefined;
   const interrupted = () => {
     spin.stop();
