@@ -129,12 +129,17 @@ export async function deliver(queue: Queue, session: Session, entry: QueueEntry,
     queue.release(done);
     return { entry: done, error: null };
   } catch (e) {
-    const err = asError(e);
-    const rec = errorRecord(out, err);
-    const next = isTemporary(err) ? markDeferred(entry, new Date(), rec) : markFailed(entry, new Date(), rec);
-    queue.release(next);
-    return { entry: next, error: err };
+    return recordFailure(queue, entry, e, out);
   }
+}
+
+/** A failed attempt: deferred for a retry if temporary, failed if the server refused the message for good. */
+function recordFailure(queue: Queue, entry: QueueEntry, e: unknown, out: Output): Delivery {
+  const err = asError(e);
+  const rec = errorRecord(out, err);
+  const next = isTemporary(err) ? markDeferred(entry, new Date(), rec) : markFailed(entry, new Date(), rec);
+  queue.release(next);
+  return { entry: next, error: err };
 }
 
 export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number> {
@@ -182,11 +187,7 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
       session = await Session.open(await mailerOptions(ctx, a, { onStage: spin.stage }));
       return await deliver(queue, session, claimed, out);
     } catch (e) {
-      const err = asError(e);
-      const rec = errorRecord(out, err);
-      const next = isTemporary(err) ? markDeferred(claimed, new Date(), rec) : markFailed(claimed, new Date(), rec);
-      queue.release(next);
-      return { entry: next, error: err };
+      return recordFailure(queue, claimed, e, out);
     } finally {
       spin.stop();
       session?.close();
