@@ -84,10 +84,12 @@ function version(): string {
  * (the one other place that ends the process). Outside such a stretch Node's own handling stands: the wizard's prompts
  * read Ctrl-C themselves.
  */
-async function interruptible<T>(interrupted: () => void, fn: () => Promise<T>): Promise<T> {
+const interruptibleFor = (out: Output) => async <T,>(interrupted: () => void, fn: () => Promise<T>): Promise<T> => {
   const stop = () => {
     try {
       interrupted();
+      // --json still ends with its one document
+      if (out.json) out.printJson({ ok: false, error: out.errorJson(new MailcfgError({ exit: EXIT.INTERRUPTED, code: 'EINTERRUPTED', key: 'err.interruptedSend' })) });
     } finally {
       process.exit(EXIT.INTERRUPTED);
     }
@@ -100,7 +102,7 @@ async function interruptible<T>(interrupted: () => void, fn: () => Promise<T>): 
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-}
+};
 
 /** The entry point: runs one command and returns its exit code. The only place failures become exit codes. */
 export async function main(io: Io): Promise<number> {
@@ -124,7 +126,7 @@ export async function main(io: Io): Promise<number> {
     const profile = checkProfileName((g.profile as string | undefined) ?? io.env.MAILCFG_PROFILE ?? 'default');
     const configDir = resolveConfigDir(g.configDir as string | undefined, io.env);
     const interactive = !g.yes && !io.env.CI && !!io.stdin.isTTY && !json;
-    return { lang, out, env: io.env, profile, paths: profilePaths(configDir, profile), interactive, timeoutMs, stdin: io.stdin, interruptible };
+    return { lang, out, env: io.env, profile, paths: profilePaths(configDir, profile), interactive, timeoutMs, stdin: io.stdin, interruptible: interruptibleFor(out) };
   };
 
   const state: RunState = { exitCode: EXIT.OK };

@@ -21,7 +21,8 @@ export interface Preset {
 export const PRESETS: readonly Preset[] = [
   {
     id: 'wp', name: 'Poczta WP', host: 'smtp.wp.pl', port: 587, encryption: 'auto', auth: 'password', login: 'localpart', domains: ['wp.pl'], note: 'preset.wp.note',
-    alternative: { port: 465, encryption: 'ssl' } },
+    alternative: { port: 465, encryption: 'ssl' },
+  },
   {
     id: 'onet', name: 'Onet Poczta', host: 'smtp.poczta.onet.pl', port: 465, encryption: 'auto', auth: 'password', login: 'address',
     domains: ['onet.pl', 'op.pl', 'vp.pl', 'onet.eu', 'poczta.onet.pl', 'onet.com.pl', 'spoko.pl', 'autograf.pl', 'buziaczek.pl', 'amorki.pl'],

@@ -101,8 +101,10 @@ describe('the queue', () => {
     try {
       const dir = tempConfig();
       const env = { ...(await account(dir, (silent.address() as AddressInfo).port)), MAILCFG_TIMEOUT: '30', MAILCFG_ENCRYPTION: 'starttls' };
-      const child = spawn(process.execPath, [BIN, 'test-send', '--to', 'jan@wp.pl'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'test-send', '--to', 'jan@wp.pl', '--json'], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
       let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
       child.stderr.on('data', (c) => (stderr += c));
       await new Promise<void>((resolve) => {
         const t = setInterval(() => {
@@ -116,8 +118,9 @@ describe('the queue', () => {
       child.kill('SIGINT');
       const code = await new Promise((r) => child.on('close', r));
       expect(code).toBe(130);
-      const id = /Queued as (\S+) /.exec(stderr)![1]!;
+      const id = readdirSync(join(dir, 'queue', 'default')).find((f) => f.endsWith('.eml'))!.slice(0, -4);
       expect(stderr).toContain(`Interrupted: message ${id} goes back to the queue unchanged`);
+      expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'EINTERRUPTED', message: 'Interrupted while sending; what was queued stays in the queue.' } });
       expect(readdirSync(join(dir, 'queue', 'default')).sort()).toEqual([`${id}.eml`, `${id}.json`]);
       const listed = JSON.parse((await run(['queue', '--json'], { env })).stdout);
       expect(listed).toMatchObject([{ id, status: 'queued', attempts: 0, lastError: null }]);
