@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Account } from '../core/account.js';
-import { MailcfgError, isMailcfgError } from '../core/errors.js';
+import { MailcfgError, invalidOption, isMailcfgError } from '../core/errors.js';
 import { EXIT } from '../core/exit.js';
 import { isTemporary } from '../core/diagnose.js';
 import { markDeferred, markFailed, markSent, type QueueEntry, type QueueError } from '../core/queue-state.js';
@@ -152,9 +152,7 @@ export async function testSend(ctx: Ctx, opts: TestSendOptions): Promise<number>
   const subject = opts.subject ?? out.t('send.defaultSubject', { account });
   const text = opts.bodyFile !== undefined ? readInput(opts.bodyFile).toString('utf8')
     : opts.body ?? out.t('send.defaultBody', { account, email: a.email!, host: a.host!, port: a.port! });
-  for (const [field, v] of [['--subject', subject]] as const) {
-    if (/[\r\n\0]/.test(v)) throw new MailcfgError({ exit: EXIT.DATAERR, code: 'EINPUT', key: 'err.invalidField', params: { field, reason: { key: 'invalid.control' } } });
-  }
+  if (/[\r\n\0]/.test(subject)) throw invalidOption('--subject', 'invalid.control', subject);
   const { raw, messageId } = await composeMessage(a, { to, subject, text, attachments });
 
   const queue = new Queue(ctx.paths.queueDir);

@@ -3,6 +3,7 @@ import { t, type Lang, type MessageKey, type MessageParams } from '../core/messa
 import type { MailcfgError } from '../core/errors.js';
 import { fieldSpec } from '../core/fields.js';
 import type { FieldIssue } from '../core/account.js';
+import type { PromptWords } from './prompts.js';
 
 /** The styles mailcfg uses; chalk's when colours are on. */
 export type Paint = Pick<ChalkInstance, 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'cyan'>;
@@ -59,7 +60,7 @@ export class Output {
   }
 
   /** The words prompts show besides the question (yes/no, key help), in the output's language. */
-  promptWords(): { yes: string; no: string; error: string; keys: Record<string, string> } {
+  promptWords(): PromptWords {
     return {
       yes: this.t('confirm.yes'), no: this.t('confirm.no'), error: this.t('confirm.error'),
       keys: { navigate: this.t('keys.navigate'), select: this.t('keys.select'), 'toggle visibility': this.t('keys.toggleVisibility') },
