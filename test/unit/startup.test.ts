@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /**
@@ -38,5 +40,25 @@ describe.runIf(existsSync(join(dist, 'cli.js')))('start-up path of the built CLI
   it('the sending command does load nodemailer (the walk sees real imports)', () => {
     const sendChunk = readdirSync(dist).find((f) => /^send-[\w-]+\.js$/.test(f));
     expect([...staticGraph(sendChunk!)].some((s) => s.startsWith('nodemailer'))).toBe(true);
+  });
+});
+
+describe.runIf(existsSync(join(dist, 'cli.js')))('built-in modules the start-up path leaves alone', () => {
+  // Output is captured in memory, so nothing here opens a terminal or a pipe itself.
+  const probe = `
+    const { main } = await import(${JSON.stringify(join(dist, 'cli.js'))});
+    const sink = { write() { return true; }, isTTY: false };
+    for (const argv of [['--help'], ['--config-dir', process.argv[1], 'show']]) {
+      await main({ argv: ['node', 'mailcfg', ...argv], env: {}, stdin: { isTTY: false }, stdout: sink, stderr: sink });
+    }
+    process.stdout.write(JSON.stringify(process.moduleLoadList));
+  `;
+
+  it('--help and show without colours load neither node:tty (chalk) nor node:child_process (commander)', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe, mkdtempSync(join(tmpdir(), 'mailcfg-startup-'))], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded: string[] = JSON.parse(r.stdout);
+    expect(loaded).toContain('NativeModule fs');
+    expect(loaded.filter((m) => /^NativeModule (tty|child_process)$/.test(m))).toEqual([]);
   });
 });
